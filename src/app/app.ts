@@ -1,0 +1,152 @@
+import { join } from "node:path";
+import type { Kysely } from "kysely";
+import type { Config } from "../config/config.ts";
+import { createDispatcher } from "../conversations/dispatcher.ts";
+import type { Dispatcher } from "../conversations/message.ts";
+import { seedDemoAccounts } from "../directory/demo-accounts.ts";
+import { createEmbeddedDirectory } from "../directory/embedded-directory.ts";
+import { createHttpDirectory } from "../directory/http-directory.ts";
+import type { AccountDirectory } from "../domain/account.ts";
+import type { Classifier } from "../domain/intent.ts";
+import type { FlowSet } from "../flow-engine/definition.ts";
+import { loadFlows } from "../flow-engine/load-flows.ts";
+import { appMetrics, createMetricsRegistry, type MetricsRegistry } from "../metrics/metrics-registry.ts";
+import { loadIntentData } from "../nlu/load-intent-data.ts";
+import { createLocalClassifier } from "../nlu/local-classifier.ts";
+import { redact } from "../nlu/redact.ts";
+import { type Database, openDatabase } from "../storage/database.ts";
+import { migrateToLatest, pendingMigrations } from "../storage/migrations.ts";
+import type { Schema } from "../storage/schema.ts";
+import { createOutboundQueue, type DurableOutboundQueue } from "../storage/outbound-queue.ts";
+import type { CodeSender } from "../verification/code-sender.ts";
+import { createOutboxDeliverer, type OutboxDeliverer } from "../verification/outbox-deliverer.ts";
+import { createSmsWebhookCodeSender } from "../verification/sms-webhook-code-sender.ts";
+import { createSmtpCodeSender } from "../verification/smtp-code-sender.ts";
+import { createVerificationService } from "../verification/verification-service.ts";
+import { silentLog, type Log } from "../web/log.ts";
+
+export interface App {
+  config: Config;
+  database: Database;
+  dispatcher: Dispatcher;
+  outbound: DurableOutboundQueue;
+  outbox: OutboxDeliverer;
+  classifier: Classifier;
+  flowSet: FlowSet;
+  metrics: MetricsRegistry;
+  log: Log;
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  log?: Log;
+  /** Where intents/ and flows/ live; default: the working directory. */
+  root?: string;
+  /** Pinned clock for tests. */
+  clock?: () => Date;
+  /** PostgreSQL schema (tests). */
+  schema?: string;
+}
+
+/**
+ * The composition root: the only place that picks concrete edges (database, directory, senders,
+ * classifier) from the configuration and wires them to the core.
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? silentLog;
+  const root = options.root ?? process.cwd();
+  const flowSet = loadFlows(join(root, "flows"), root);
+  const classifier = await buildClassifier(config, join(root, "intents"), log);
+
+  const database = await openDatabase(config.database, options.schema ? { schema: options.schema } : {});
+  await migrateToLatest(database.db);
+  const directory = await buildDirectory(config, database, log);
+  const metrics = createMetricsRegistry();
+  const counters = appMetrics(metrics);
+  const outbound = createOutboundQueue(database.db);
+  const outbox = createOutboxDeliverer({ db: database.db, senders: buildSenders(config), log: (level, msg, fields) => log(level, msg, fields) });
+  const deliverCodes = () => {
+    outbox.deliverPending().catch((error: Error) => log("warn", "code delivery failed; will retry", { error: error.message }));
+  };
+
+  const dispatcher = createDispatcher({
+    db: database.db,
+    dialect: database.dialect,
+    classifier,
+    flowSet,
+    directory,
+    verification: createVerificationService(config.codes),
+    settings: {
+      threshold: config.nlu.threshold,
+      coolingOffHours: config.coolingOffHours,
+      codeTtlMinutes: config.codes.ttlMinutes,
+      maxCodeAttempts: config.codes.maxAttempts,
+      deadlinePolicy: {
+        defaultDays: config.deadlines.defaultDays,
+        chinaHolidays: config.deadlines.chinaHolidays,
+        internalTargetRatio: config.deadlines.internalTargetRatio,
+      },
+      defaultJurisdiction: config.deadlines.defaultJurisdiction,
+    },
+    redact,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onCodesQueued: deliverCodes,
+    onHandled: (event) => {
+      counters.messages.inc({ channel: event.channel, direction: "in" });
+      counters.messages.inc({ channel: event.channel, direction: "out" }, event.replies);
+      counters.intents.inc({ intent: event.classification.intent, language: event.classification.language });
+      for (const type of event.ticketsOpened) counters.ticketsOpened.inc({ type });
+      counters.dispatchSeconds.observe(event.seconds);
+    },
+  });
+
+  return {
+    config,
+    database,
+    dispatcher,
+    outbound,
+    outbox,
+    classifier,
+    flowSet,
+    metrics,
+    log,
+    async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+      try {
+        const pending = await pendingMigrations(database.db);
+        return pending.length === 0
+          ? { ready: true, checks: { database: "ok", migrations: "ok" } }
+          : { ready: false, checks: { database: "ok", migrations: `${pending.length} pending` } };
+      } catch (error) {
+        return { ready: false, checks: { database: (error as Error).message } };
+      }
+    },
+    close: () => database.close(),
+  };
+}
+
+async function buildClassifier(config: Config, intentsDir: string, log: Log): Promise<Classifier> {
+  const data = await loadIntentData(intentsDir);
+  const classifier = createLocalClassifier(data, { threshold: config.nlu.threshold });
+  log("info", "classifier trained", { examples: data.examples.length, ms: Math.round(classifier.trainingMs) });
+  return classifier;
+}
+
+async function buildDirectory(config: Config, database: Database, log: Log): Promise<(tx: Kysely<Schema>) => AccountDirectory> {
+  if (config.directory) {
+    const { url, secret, timeoutMs } = config.directory;
+    log("info", "account directory: company API", { url });
+    const remote = createHttpDirectory({ url, secret: secret as string, timeoutMs });
+    return () => remote;
+  }
+  const { inserted } = await seedDemoAccounts(database.db);
+  if (inserted > 0) log("info", "embedded directory seeded with demo accounts", { inserted });
+  return (tx) => createEmbeddedDirectory(tx);
+}
+
+function buildSenders(config: Config): Partial<Record<"email" | "sms", CodeSender>> {
+  return {
+    ...(config.smtp ? { email: createSmtpCodeSender(config.smtp) } : {}),
+    ...(config.sms ? { sms: createSmsWebhookCodeSender({ url: config.sms.url, secret: config.sms.secret as string }) } : {}),
+  };
+}

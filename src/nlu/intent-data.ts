@@ -1,0 +1,48 @@
+import type { IntentName, Language } from "../domain/intent.ts";
+
+/** Where a piece of data came from, for error messages a support lead can act on. */
+export interface DataSource {
+  /** The file as shown to people: relative to the working directory when inside it. */
+  file: string;
+  /** Line in the file (1-based) when known. */
+  line?: number;
+}
+
+export interface IntentDefinition {
+  name: IntentName;
+  /** One line, shown to the LLM classifier and in `validate` output. */
+  description: string;
+}
+
+export interface TrainingExample {
+  intent: IntentName;
+  language: Language;
+  text: string;
+  source: DataSource;
+}
+
+/** A keyword list or a regex that adds `weight` to its intent's score (negative weights push away). */
+export interface PatternDefinition {
+  id: string;
+  intent: IntentName;
+  /** Only applied to text in this language; both when absent. */
+  language?: Language;
+  keywords?: string[];
+  regex?: string;
+  weight: number;
+  source: DataSource;
+}
+
+/** Everything under `intents/`, validated. */
+export interface IntentData {
+  dir: string;
+  intents: IntentDefinition[];
+  /** Below this calibrated confidence the answer is `out_of_scope`. */
+  threshold: number;
+  examples: TrainingExample[];
+  patterns: PatternDefinition[];
+  /** SHA-256 over every file read (path and bytes), for caches keyed by the data. */
+  hash: string;
+  /** Problems that do not stop loading, e.g. a phrase listed twice under the same intent. */
+  warnings: string[];
+}

@@ -1,0 +1,84 @@
+import type { SparseVector } from "./extract-features.ts";
+import type { LinearModel } from "./linear-model.ts";
+import { indexFeatures } from "./linear-model.ts";
+import { createRandom, shuffle } from "./random.ts";
+
+export interface SoftmaxRegressionOptions {
+  epochs: number;
+  /** L2 regularisation strength. */
+  l2: number;
+  /** Initial learning rate; decays as 1 / (1 + l2 · rate · t) (Bottou's schedule). */
+  learningRate: number;
+  seed: number;
+}
+
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { epochs: 30, l2: 1e-4, learningRate: 0.5, seed: 7 };
+
+export interface TrainingSet {
+  vectors: readonly SparseVector[];
+  labels: readonly number[];
+  /** Per-example score offsets (patterns), `classCount` numbers each; optional. */
+  offsets?: readonly (Float64Array | undefined)[];
+  /** Per-example weights (class balancing); 1 when absent. */
+  sampleWeights?: readonly number[];
+  classCount: number;
+}
+
+/**
+ * Multinomial logistic regression by SGD with exact L2 through a running scale factor, so each
+ * step only touches the example's own features (fast on sparse n-grams).
+ */
+export function trainSoftmaxRegression(set: TrainingSet, options: SoftmaxRegressionOptions = DEFAULT_SOFTMAX_OPTIONS): LinearModel {
+  const { vectors, labels, classCount } = set;
+  const featureIndex = indexFeatures(vectors);
+  const rows = vectors.map((v) => Int32Array.from(v.keys, (k) => featureIndex.get(k) as number));
+  const weights = new Float64Array(featureIndex.size * classCount);
+  const bias = new Float64Array(classCount);
+  const scores = new Float64Array(classCount);
+  const random = createRandom(options.seed);
+  const order = vectors.map((_, i) => i);
+  let scale = 1;
+  let t = 0;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    shuffle(order, random);
+    for (const i of order) {
+      const row = rows[i] as Int32Array;
+      const values = (vectors[i] as SparseVector).values;
+      const offset = set.offsets?.[i];
+      scores.set(bias);
+      if (offset) for (let c = 0; c < classCount; c++) scores[c] = (scores[c] as number) + (offset[c] as number);
+      for (let k = 0; k < row.length; k++) {
+        const base = (row[k] as number) * classCount;
+        const v = (values[k] as number) * scale;
+        for (let c = 0; c < classCount; c++) scores[c] = (scores[c] as number) + v * (weights[base + c] as number);
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (const s of scores) max = Math.max(max, s);
+      let sum = 0;
+      for (let c = 0; c < classCount; c++) {
+        scores[c] = Math.exp((scores[c] as number) - max);
+        sum += scores[c] as number;
+      }
+      const rate = options.learningRate / (1 + options.l2 * options.learningRate * t++);
+      const step = rate * (set.sampleWeights?.[i] ?? 1);
+      scale *= 1 - rate * options.l2;
+      const label = labels[i] as number;
+      for (let c = 0; c < classCount; c++) {
+        const gradient = (scores[c] as number) / sum - (c === label ? 1 : 0);
+        scores[c] = (step * gradient) / scale;
+        bias[c] = (bias[c] as number) - step * gradient;
+      }
+      for (let k = 0; k < row.length; k++) {
+        const base = (row[k] as number) * classCount;
+        const v = values[k] as number;
+        for (let c = 0; c < classCount; c++) weights[base + c] = (weights[base + c] as number) - v * (scores[c] as number);
+      }
+      if (scale < 1e-6) {
+        for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] as number) * scale;
+        scale = 1;
+      }
+    }
+  }
+  for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] as number) * scale;
+  return { classCount, featureIndex, weights, bias };
+}

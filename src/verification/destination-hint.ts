@@ -1,0 +1,26 @@
+import { splitCountryCode } from "../directory/phone.ts";
+
+/**
+ * Masked destinations: enough for the person to recognise their own address or number, too little
+ * for a stranger to learn it. `alice@example.com` → `a•••e@example.com`;
+ * `+447700900123` → `+44 •••• ••0123`.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "•••";
+  const local = email.slice(0, at);
+  const chars = Array.from(local);
+  // Showing both ends of a 1–2 character local part would reveal all of it.
+  const shown = chars.length > 2 ? `${chars[0]}•••${chars[chars.length - 1]}` : `${chars[0]}•••`;
+  return `${shown}${email.slice(at)}`;
+}
+
+export function maskPhone(e164: string): string {
+  const { countryCode, national } = splitCountryCode(e164);
+  const visible = national.slice(-4);
+  const hidden = "•".repeat(Math.max(national.length - visible.length, 0));
+  const masked = `${hidden}${visible}`;
+  // Group the first four characters like a local area code, as people read numbers aloud.
+  const grouped = masked.length > 8 ? `${masked.slice(0, 4)} ${masked.slice(4)}` : masked;
+  return `+${countryCode} ${grouped}`;
+}
