@@ -67,6 +67,11 @@ export const accountFactsSchema = z.object({
 export function parseAccountFacts(input: unknown): { ok: true; facts: AccountFacts } | { ok: false; problems: string } {
   const parsed = accountFactsSchema.safeParse(input);
   if (parsed.success) return { ok: true, facts: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`).join("; ");
+  const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path) || "(body)"}: ${issue.message}`).join("; ");
   return { ok: false, problems };
+}
+
+/** `paymentMethods[0].last4`, the way a developer of the company's API would write it. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`)).join("");
 }

@@ -1,6 +1,6 @@
 /**
  * Phone numbers to E.164 (`+447700900123`). People type numbers in every spelling: spaces, dashes,
- * dots, parentheses, a leading 00 instead of +, a UK-style "(0)" trunk digit, full-width digits from a
+ * dots, parentheses (around the country code too), a leading 00 instead of +, a UK-style "(0)" trunk digit, full-width digits from a
  * Chinese keyboard. A number without a country is only accepted when it can be nothing else: an
  * 11-digit Chinese mobile (1[3-9]…) becomes +86. Anything else is refused rather than guessed.
  */
@@ -11,7 +11,11 @@ const CHINESE_MOBILE = /^1[3-9]\d{9}$/;
 
 export function normalisePhone(input: string): string | undefined {
   if (input.length > 64) return undefined;
-  const text = input.normalize("NFKC").trim();
+  // "(+86) 138…": a bracketed country code is a common spelling; unwrap it.
+  const text = input
+    .normalize("NFKC")
+    .trim()
+    .replace(/^\(\s*(\+|00)\s*(\d{1,3})\s*\)/, "+$2");
   if (!/^(\+|00)?[\d\s().\-/]+$/.test(text)) return undefined;
   const international = text.startsWith("+") || text.startsWith("00");
   // "+44 (0) 7700 900123": the (0) is dialled only from inside the country.

@@ -4,6 +4,8 @@ import { indexFeatures } from "./linear-model.ts";
 import { createRandom, shuffle } from "./random.ts";
 
 export interface SoftmaxRegressionOptions {
+  /** Plain SGD with a decaying rate, or AdaGrad (per-weight rates; converges in fewer epochs on sparse n-grams). */
+  optimizer: "sgd" | "adagrad";
   epochs: number;
   /** L2 regularisation strength. */
   l2: number;
@@ -12,7 +14,7 @@ export interface SoftmaxRegressionOptions {
   seed: number;
 }
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { epochs: 30, l2: 1e-4, learningRate: 0.5, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { optimizer: "adagrad", epochs: 20, l2: 1e-5, learningRate: 0.5, seed: 7 };
 
 export interface TrainingSet {
   vectors: readonly SparseVector[];
@@ -29,6 +31,7 @@ export interface TrainingSet {
  * step only touches the example's own features (fast on sparse n-grams).
  */
 export function trainSoftmaxRegression(set: TrainingSet, options: SoftmaxRegressionOptions = DEFAULT_SOFTMAX_OPTIONS): LinearModel {
+  if (options.optimizer === "adagrad") return trainWithAdagrad(set, options);
   const { vectors, labels, classCount } = set;
   const featureIndex = indexFeatures(vectors);
   const rows = vectors.map((v) => Int32Array.from(v.keys, (k) => featureIndex.get(k) as number));
@@ -80,5 +83,61 @@ export function trainSoftmaxRegression(set: TrainingSet, options: SoftmaxRegress
     }
   }
   for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] as number) * scale;
+  return { classCount, featureIndex, weights, bias };
+}
+
+/** The same loss with AdaGrad steps; L2 is applied to the weights an example touches. */
+function trainWithAdagrad(set: TrainingSet, options: SoftmaxRegressionOptions): LinearModel {
+  const { vectors, labels, classCount } = set;
+  const featureIndex = indexFeatures(vectors);
+  const rows = vectors.map((v) => Int32Array.from(v.keys, (k) => featureIndex.get(k) as number));
+  const weights = new Float64Array(featureIndex.size * classCount);
+  const squares = new Float64Array(weights.length).fill(1e-8);
+  const bias = new Float64Array(classCount);
+  const biasSquares = new Float64Array(classCount).fill(1e-8);
+  const scores = new Float64Array(classCount);
+  const random = createRandom(options.seed);
+  const order = vectors.map((_, i) => i);
+  const rate = options.learningRate;
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    shuffle(order, random);
+    for (const i of order) {
+      const row = rows[i] as Int32Array;
+      const values = (vectors[i] as SparseVector).values;
+      const offset = set.offsets?.[i];
+      scores.set(bias);
+      if (offset) for (let c = 0; c < classCount; c++) scores[c] = (scores[c] as number) + (offset[c] as number);
+      for (let k = 0; k < row.length; k++) {
+        const base = (row[k] as number) * classCount;
+        const v = values[k] as number;
+        for (let c = 0; c < classCount; c++) scores[c] = (scores[c] as number) + v * (weights[base + c] as number);
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (const s of scores) max = Math.max(max, s);
+      let sum = 0;
+      for (let c = 0; c < classCount; c++) {
+        scores[c] = Math.exp((scores[c] as number) - max);
+        sum += scores[c] as number;
+      }
+      const weight = set.sampleWeights?.[i] ?? 1;
+      const label = labels[i] as number;
+      for (let c = 0; c < classCount; c++) {
+        const gradient = weight * ((scores[c] as number) / sum - (c === label ? 1 : 0));
+        scores[c] = gradient;
+        biasSquares[c] = (biasSquares[c] as number) + gradient * gradient;
+        bias[c] = (bias[c] as number) - (rate * gradient) / Math.sqrt(biasSquares[c] as number);
+      }
+      for (let k = 0; k < row.length; k++) {
+        const base = (row[k] as number) * classCount;
+        const v = values[k] as number;
+        for (let c = 0; c < classCount; c++) {
+          const cell = base + c;
+          const gradient = v * (scores[c] as number) + options.l2 * (weights[cell] as number);
+          squares[cell] = (squares[cell] as number) + gradient * gradient;
+          weights[cell] = (weights[cell] as number) - (rate * gradient) / Math.sqrt(squares[cell] as number);
+        }
+      }
+    }
+  }
   return { classCount, featureIndex, weights, bias };
 }

@@ -17,10 +17,10 @@ export function maskEmail(email: string): string {
 
 export function maskPhone(e164: string): string {
   const { countryCode, national } = splitCountryCode(e164);
-  const visible = national.slice(-4);
-  const hidden = "•".repeat(Math.max(national.length - visible.length, 0));
-  const masked = `${hidden}${visible}`;
+  // Four digits are shown, but never so many that fewer than four stay hidden (short national numbers).
+  const visibleCount = Math.min(4, Math.max(0, national.length - 4));
+  const masked = `${"•".repeat(national.length - visibleCount)}${national.slice(national.length - visibleCount)}`;
   // Group the first four characters like a local area code, as people read numbers aloud.
-  const grouped = masked.length > 8 ? `${masked.slice(0, 4)} ${masked.slice(4)}` : masked;
+  const grouped = masked.length > 4 ? `${masked.slice(0, 4)} ${masked.slice(4)}` : masked;
   return `+${countryCode} ${grouped}`;
 }

@@ -61,10 +61,12 @@ async function closeServer(server: Server, shutdown: AbortController, graceMs: n
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   shutdown.abort();
+  console.log("closing", Date.now());
+  server.on("connection", () => console.log("new conn"));
   server.closeIdleConnections();
   const cut = setTimeout(() => server.closeAllConnections(), graceMs);
   // Keep-alive connections go idle once their response ends; close them as they do.
-  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const sweep = setInterval(() => { server.closeIdleConnections(); server.getConnections((e, n) => console.log("conns", n)); }, 500);
   try {
     await closed;
   } finally {
