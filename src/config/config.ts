@@ -29,13 +29,14 @@ const schema = z.object({
   /** HTTP port for the web chat, desk, webhooks and metrics. */
   PORT: integer(0, 65535).default(3000),
   /** Interface to listen on; 0.0.0.0 behind a load balancer, 127.0.0.1 for a laptop. */
-  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  HOST: z.string().trim().min(1, { error: "expected a host name or IP address, e.g. 127.0.0.1" }).default("0.0.0.0"),
   /** A SQLite file path or `sqlite:` URL, or `postgres://…`. Empty: ./data/erasure-desk.sqlite. */
   DATABASE_URL: z
     .string()
     .trim()
     .default("")
-    .refine((value) => value === "" || value === ":memory:" || /^(postgres(ql)?:\/\/|sqlite:|file:|[./\w])/.test(value), {
+    // Any other scheme (mysql://, redis://…) would otherwise be taken for a SQLite file name.
+    .refine((value) => value === "" || value === ":memory:" || (/^(postgres(ql)?:\/\/|sqlite:|file:|[./\w])/.test(value) && !/^(?!postgres(ql)?:|sqlite:|file:)[a-z][a-z0-9+.-]*:\/\//i.test(value)), {
       error: "expected postgres://user@host/db, sqlite:path/to/file.sqlite or a file path",
     }),
   /** debug | info | warn | error */
@@ -52,7 +53,11 @@ const schema = z.object({
     .transform((value) => value.split(",").map((day) => day.trim()).filter(Boolean))
     .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-10-01,2026-10-02" }),
   /** Internal target as a fraction of the legal deadline (0.5 = aim to finish in half the time). */
-  INTERNAL_TARGET_RATIO: z.coerce.number({ error: "expected a number" }).gt(0).max(1).default(0.5),
+  INTERNAL_TARGET_RATIO: z.coerce
+    .number({ error: "expected a number" })
+    .gt(0, { error: "expected a number above 0" })
+    .max(1, { error: "expected at most 1" })
+    .default(0.5),
   /** Cooling-off before an account deletion starts, in hours; the person can cancel meanwhile. 0 = none. */
   COOLING_OFF_DELETE_ACCOUNT_HOURS: integer(0, 24 * 90).default(72),
   /** Cooling-off for unbinding a payment method, in hours. */
@@ -134,7 +139,9 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // An empty variable (`PORT=` copied from .env.example) means unset: z.coerce would read it as 0.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");

@@ -54,9 +54,7 @@ export const accountFactsSchema = z.object({
       }),
     )
     .default([]),
-  verifications: z
-    .array(z.object({ kind: z.enum(["passport", "id_card", "real_name", "student", "face"]), dataHeld: text }))
-    .default([]),
+  verifications: z.array(z.object({ kind: z.enum(["passport", "id_card", "real_name", "student", "face"]), dataHeld: text })).default([]),
   sharedLoginProducts: z.array(text).default([]),
   usernameReleaseDays: days,
   phoneReuseDays: days,

@@ -21,8 +21,8 @@ export interface HttpDirectoryOptions {
  * so the bot tells the person to try later instead of claiming there is no account.
  */
 export function createHttpDirectory(options: HttpDirectoryOptions): AccountDirectory {
-  const base = options.url.replace(/\/+$/, "");
-  const request = (path: string, init: { method: "GET" | "POST"; body?: string }) => call(options, `${base}${path}`, init);
+  const { endpoint, authorization } = parseBase(options.url);
+  const request = (path: string, init: { method: "GET" | "POST"; body?: string }) => call(options, endpoint(path), authorization, init);
   return {
     async find(lookup) {
       const query = normaliseLookup(lookup);
@@ -32,11 +32,32 @@ export function createHttpDirectory(options: HttpDirectoryOptions): AccountDirec
     async get(accountId) {
       const facts = await request(`/accounts/${encodeURIComponent(accountId)}`, { method: "GET" });
       if (facts && facts.accountId !== accountId) {
-        throw new DirectoryUnavailableError(`${where(base)} answered for account ${facts.accountId} when asked for ${accountId}`);
+        throw new DirectoryUnavailableError(`${where(endpoint(""))} answered for account ${facts.accountId} when asked for ${accountId}`);
       }
       return facts;
     },
   };
+}
+
+/**
+ * Paths go after the base path, before its query; credentials in the URL (which fetch refuses) become
+ * a Basic Authorization header, so `https://user:pass@host/api` works as operators expect.
+ */
+function parseBase(url: string): { endpoint: (path: string) => string; authorization?: string } {
+  const base = new URL(url);
+  const authorization =
+    base.username || base.password
+      ? `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString("base64")}`
+      : undefined;
+  base.username = "";
+  base.password = "";
+  const prefix = base.pathname.replace(/\/+$/, "");
+  const endpoint = (path: string) => {
+    const target = new URL(base);
+    target.pathname = `${prefix}${path}`;
+    return target.href;
+  };
+  return authorization ? { endpoint, authorization } : { endpoint };
 }
 
 /** Sends only normalised contacts, so the company's API sees one spelling; garbage matches nothing. */
@@ -52,10 +73,13 @@ function normaliseLookup(lookup: AccountLookup): AccountLookup | undefined {
 async function call(
   options: HttpDirectoryOptions,
   url: string,
+  authorization: string | undefined,
   init: { method: "GET" | "POST"; body?: string },
 ): Promise<AccountFacts | undefined> {
   const body = init.body ?? "";
-  const headers = { accept: "application/json", ...signatureHeaders(options.secret, body), ...(init.body ? { "content-type": "application/json" } : {}) };
+  const headers: Record<string, string> = { accept: "application/json", ...signatureHeaders(options.secret, body) };
+  if (init.body) headers["content-type"] = "application/json";
+  if (authorization) headers.authorization = authorization;
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, {
@@ -94,7 +118,7 @@ async function readFacts(url: string, response: Response, timeoutMs: number): Pr
 function unreachable(url: string, timeoutMs: number, error: unknown): DirectoryUnavailableError {
   if (isTimeout(error)) return new DirectoryUnavailableError(`${where(url)} did not answer within ${timeoutMs} ms`, { cause: error });
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  const reason = (cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error)).replace(/\/\/[^/@\s]*@/g, "//***@");
   return new DirectoryUnavailableError(`cannot reach ${where(url)} (${reason})`, { cause: error });
 }
 

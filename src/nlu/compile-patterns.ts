@@ -4,7 +4,8 @@ import { normalizeText } from "./normalize-text.ts";
 
 export interface PatternHit {
   id: string;
-  intent: IntentName;
+  /** Absent for concept patterns, which are features only. */
+  intent?: IntentName;
   weight: number;
 }
 
@@ -21,7 +22,7 @@ const SCRIPT: Record<Language, RegExp> = { en: /\p{Script=Latin}/u, zh: /\p{Scri
  */
 export function compilePatterns(patterns: readonly PatternDefinition[]): PatternMatcher {
   const compiled = patterns.map((pattern) => ({
-    hit: { id: pattern.id, intent: pattern.intent, weight: pattern.weight },
+    hit: { id: pattern.id, ...(pattern.intent ? { intent: pattern.intent } : {}), weight: pattern.weight ?? 0 },
     language: pattern.language,
     regex: pattern.regex !== undefined ? new RegExp(pattern.regex, "u") : keywordRegex(pattern.keywords ?? []),
   }));

@@ -7,13 +7,17 @@ const YES = [
   "exactly", "absolutely", "definitely", "of course", "go ahead", "do it", "please do", "yes please", "sure thing",
   "affirmative", "agreed", "i agree", "sounds good", "fine", "proceed",
   "是", "是的", "是啊", "是呀", "对", "对的", "对啊", "没错", "好", "好的", "好啊", "好吧", "行", "行吧", "可以", "确认", "确定",
-  "嗯", "嗯嗯", "恩", "没问题", "当然", "同意", "要", "需要", "继续", "ok的", "好滴", "中",
+  "嗯", "嗯嗯", "恩", "没问题", "当然", "同意", "要", "需要", "继续", "ok的", "好滴", "中", "好嘞", "成", "冲", "安排", "对头",
+  "嗯呢", "要的", "可", "必须的", "确认无误", "就这么办", "dui", "hao", "haode", "hao de", "shi", "shide", "shi de", "keyi", "ke yi",
+  "yes yes", "yeah do it", "fine by me", "spot on", "uh huh", "mhm", "yass", "yesss", "ofc", "sure why not", "lets do it", "please proceed",
 ];
 const NO = [
   "no", "n", "nope", "nah", "no way", "not now", "not yet", "dont", "do not", "no thanks", "no thank you", "never",
   "negative", "wrong", "incorrect", "thats wrong", "not really", "i dont", "no dont", "cancel that", "never mind", "nevermind",
   "不", "不是", "不要", "不用", "不用了", "不了", "算了", "算了吧", "不行", "不可以", "不同意", "否", "没有", "别", "别了",
-  "先不要", "暂时不要", "不对", "错了", "不需要", "还是算了", "不好", "不是的", "没", "不必", "不必了",
+  "先不要", "暂时不要", "不对", "错了", "不需要", "还是算了", "不好", "不是的", "没", "不必", "不必了", "拉倒", "拉倒吧", "达咩",
+  "否定", "bu", "buyao", "bu yao", "buyong", "bu yong", "bushi", "bu shi", "nah im good", "im good", "maybe later", "no no", "nooo",
+  "hell no", "absolutely not", "definitely not", "no need", "not really",
 ];
 const POLITE_TAIL = /(?:\s+(?:please|pls|plz|thanks|thank you|thx)|\s*(?:谢谢|谢啦|了|吧|啊|呀|哈))$/;
 const LONGEST_HAN_ANSWER = 4;

@@ -14,6 +14,10 @@ export interface FeatureOptions {
   hanWeight: number;
   /** Word bigrams on or off. */
   wordBigrams: boolean;
+  /** Pairs of content words (stop words skipped) up to this many words apart; 0 turns them off. */
+  skipWindow: number;
+  /** A crude English stem beside each word ("deleting" → "delet"). */
+  stems: boolean;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -22,7 +26,21 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   hanNgrams: 3,
   hanWeight: 1,
   wordBigrams: true,
+  skipWindow: 0,
+  stems: false,
 };
+
+const STOP_WORDS = new Set(
+  "a an the my me i im ive id you your yours it its is are was be been am to of for and or in on at by with from this that these those can could do does did would will should shall please pls plz just want wanna like need so all some any there here we us our they them their he she his her".split(" "),
+);
+
+/** Strips one common English suffix, keeping a stem of at least three letters. */
+function stem(word: string): string {
+  for (const suffix of ["ations", "ation", "ings", "ing", "ions", "ion", "ments", "ment", "edly", "ed", "es", "ly", "er", "s"]) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
+  }
+  return word;
+}
 
 export interface SparseVector {
   keys: string[];
@@ -60,11 +78,13 @@ export function extractFeatures(prepared: string, options: FeatureOptions = DEFA
   const features = new Map<string, number>();
   const add = (key: string, value: number) => features.set(key, Math.max(features.get(key) ?? 0, value));
   let previousWord: string | undefined;
+  const content: string[] = [];
   let size = 0;
   for (const match of prepared.matchAll(SEGMENT)) {
     const han = match[1];
     if (han !== undefined) {
       previousWord = undefined;
+      content.length = 0;
       size += Math.ceil(han.length / 2);
       for (let n = 1; n <= options.hanNgrams; n++) {
         for (let i = 0; i + n <= han.length; i++) add(`h:${han.slice(i, i + n)}`, options.hanWeight);
@@ -77,6 +97,14 @@ export function extractFeatures(prepared: string, options: FeatureOptions = DEFA
     add(`w:${word}`, 1);
     if (options.wordBigrams && previousWord !== undefined) add(`b:${previousWord} ${word}`, 1);
     previousWord = word;
+    if (options.stems && /^[a-z]+$/.test(word)) {
+      const stemmed = stem(word);
+      if (stemmed !== word) add(`s:${stemmed}`, 1);
+    }
+    if (options.skipWindow > 0 && !STOP_WORDS.has(word)) {
+      for (let j = Math.max(0, content.length - options.skipWindow); j < content.length; j++) add(`k:${content[j]} ${word}`, 1);
+      content.push(word);
+    }
     const [min, max] = options.charNgrams;
     if (min > 0 && word.length >= 3 && !word.startsWith("zz")) {
       const padded = `<${word}>`;

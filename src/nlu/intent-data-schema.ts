@@ -38,15 +38,16 @@ const patternSchema = z
   .strictObject(
     {
       id: text("an id").regex(/^[a-z0-9][a-z0-9_-]*$/, "use lower-case letters, digits, - and _"),
-      intent: intentName,
+      intent: intentName.optional(),
       language: z.enum(LANGUAGES, { error: `expected one of ${LANGUAGES.join(", ")}` }).optional(),
       keywords: z.array(text("a keyword"), { error: "expected a list of keywords" }).min(1, "needs at least one keyword").optional(),
       regex: text("a regular expression").optional(),
-      weight: z.number({ error: "expected a number" }).min(-10, "must be between -10 and 10").max(10, "must be between -10 and 10"),
+      weight: z.number({ error: "expected a number" }).min(-10, "must be between -10 and 10").max(10, "must be between -10 and 10").optional(),
     },
     { error: "expected a pattern mapping" },
   )
-  .refine((p) => (p.keywords === undefined) !== (p.regex === undefined), "needs exactly one of `keywords` or `regex`");
+  .refine((p) => (p.keywords === undefined) !== (p.regex === undefined), "needs exactly one of `keywords` or `regex`")
+  .refine((p) => (p.intent === undefined) === (p.weight === undefined), "`intent` and `weight` go together (a pattern without them is a concept feature)");
 
 /** `intents/patterns.yaml` */
 export const patternsFileSchema = z.strictObject(

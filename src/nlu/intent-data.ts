@@ -21,15 +21,19 @@ export interface TrainingExample {
   source: DataSource;
 }
 
-/** A keyword list or a regex that adds `weight` to its intent's score (negative weights push away). */
+/**
+ * A keyword list or a regex matched on normalised text. Every hit is a model feature (and so is
+ * every pair of hits in one message); with `intent` and `weight` it also adds `weight` to that
+ * intent's score (negative weights push away), in training and at run time.
+ */
 export interface PatternDefinition {
   id: string;
-  intent: IntentName;
+  intent?: IntentName;
   /** Only applied to text in this language; both when absent. */
   language?: Language;
   keywords?: string[];
   regex?: string;
-  weight: number;
+  weight?: number;
   source: DataSource;
 }
 

@@ -68,9 +68,10 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
         problems.push(at(parsedPatterns, patternsFile, [...entry, "regex"], `invalid regular expression: ${(error as Error).message}`));
       }
     }
-    const { language, keywords, regex, ...rest } = pattern;
+    const { language, keywords, regex, intent, weight, ...rest } = pattern;
     patterns.push({
       ...rest,
+      ...(intent !== undefined && weight !== undefined ? { intent, weight } : {}),
       ...(language ? { language } : {}),
       ...(keywords ? { keywords } : {}),
       ...(regex ? { regex } : {}),

@@ -1,6 +1,7 @@
 // A small common set of traditional → simplified characters, chosen for what people write to a
 // support desk (account, cancel, bind, verify, delete, data, service…). Not a full converter: a
 // character missing here still reaches the model through the character n-grams of traditional phrases.
+// A few Cantonese particles map to their Mandarin counterparts (唔 → 不, 咗 → 了) for the same reason.
 const PAIRS =
   "帳帐 賬账 號号 戶户 註注 銷销 刪删 資资 錄录 綁绑 銀银 認认 證证 實实 個个 體体 驗验 請请 問问 麼么 謝谢 幫帮 們们 " +
   "這这 說说 對对 還还 會会 沒没 為为 時时 後后 來来 裡里 見见 開开 關关 務务 錢钱 轉转 訊讯 電电 話话 碼码 郵邮 費费 " +
@@ -12,7 +13,7 @@ const PAIRS =
   "盡尽 頭头 氣气 溫温 報报 熱热 鐘钟 線线 鏈链 結结 標标 籤签 層层 級级 兩两 嚴严 響响 產产 醫医 療疗 較较 檢检 闆板 " +
   "爾尔 擔担 憂忧 夠够 歡欢 謹谨 繳缴 簡简 準准 壞坏 罰罚 詢询 諮咨 徵征 鎖锁 凍冻 掛挂 補补 辦办 傳传 執执 親亲 萬万 " +
   "億亿 幾几 卻却 餘余 義义 蘋苹 裝装 術术 鍵键 顯显 頓顿 緊紧 閉闭 際际 隊队 陽阳 陰阴 筆笔 歷历 讚赞 壓压 據据 訴诉 " +
-  "誠诚 懇恳 戲戏 場场 輸输 贏赢 換换 鑰钥 匙匙 拋抛 擾扰 騷骚 詐诈 騙骗 盜盗 竊窃 險险 於于 麼么 兒儿 媽妈 爸爸 錶表";
+  "唔不 嘅的 咗了 係是 冇没 喺在 啲些 佢他 誠诚 懇恳 戲戏 場场 輸输 贏赢 換换 鑰钥 匙匙 拋抛 擾扰 騷骚 詐诈 騙骗 盜盗 竊窃 險险 於于 麼么 兒儿 媽妈 爸爸 錶表";
 
 const MAP: ReadonlyMap<string, string> = new Map(
   PAIRS.split(" ")

@@ -1,6 +1,7 @@
 import type { IntentName } from "../domain/intent.ts";
 import { INTENTS } from "../domain/intent.ts";
 import type { PatternMatcher } from "./compile-patterns.ts";
+import { detectYesNo } from "./detect-yes-no.ts";
 import type { FeatureOptions, SparseVector } from "./extract-features.ts";
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, prepareText } from "./extract-features.ts";
 import type { TrainingExample } from "./intent-data.ts";
@@ -22,8 +23,14 @@ export interface ScorerOptions {
   naiveBayes: NaiveBayesOptions;
   /** Weight examples so every intent counts as much in training, whatever its phrase count. */
   balanceClasses: boolean;
-  /** Add pattern weights to the scores (in training too, so the model learns around them). */
+  /** Use patterns.yaml: hits as features, intent weights added to the scores (in training too). */
   usePatterns: boolean;
+  /** Pairs of pattern hits as features. */
+  patternPairs: boolean;
+  /** A whole-message yes/no answer ("好的", "nope") as a feature. */
+  yesNoFeature: boolean;
+  /** Feature value of a pattern hit (the word features are L2-normalised to length 1). */
+  patternFeatureValue: number;
 }
 
 export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
@@ -33,6 +40,9 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   naiveBayes: DEFAULT_NAIVE_BAYES_OPTIONS,
   balanceClasses: true,
   usePatterns: true,
+  patternPairs: true,
+  yesNoFeature: true,
+  patternFeatureValue: 0.3,
 };
 
 /** Uncalibrated scores (logits) for every intent, in `INTENTS` order. */
@@ -52,17 +62,32 @@ export function createEncoder(patterns: PatternMatcher, options: ScorerOptions):
   return (text) => {
     const prepared = prepareText(text);
     const vector = extractFeatures(prepared, options.features);
+    const answer = options.yesNoFeature ? detectYesNo(text) : undefined;
+    if (answer) {
+      vector.keys.push(`yn:${answer}`);
+      vector.values.push(1);
+    }
     if (!options.usePatterns) return { vector, offsets: undefined };
     const hits = patterns(prepared);
     if (hits.length === 0) return { vector, offsets: undefined };
-    const offsets = new Float64Array(INTENTS.length);
-    for (const hit of hits) {
-      const c = CLASS_INDEX.get(hit.intent) as number;
-      offsets[c] = (offsets[c] as number) + hit.weight;
-      // The hit is also a feature, so the model can learn how far to trust it.
+    let offsets: Float64Array | undefined;
+    const value = options.patternFeatureValue;
+    hits.forEach((hit, i) => {
+      if (hit.intent && hit.weight) {
+        offsets ??= new Float64Array(INTENTS.length);
+        const c = CLASS_INDEX.get(hit.intent) as number;
+        offsets[c] = (offsets[c] as number) + hit.weight;
+      }
+      // Every hit is a feature, and so is every pair of hits: the model is linear, and
+      // "remove" + "account" means something that "remove" + "post" does not.
       vector.keys.push(`p:${hit.id}`);
-      vector.values.push(1);
-    }
+      vector.values.push(value);
+      if (!options.patternPairs) return;
+      for (let j = 0; j < i; j++) {
+        vector.keys.push(`pp:${(hits[j] as (typeof hits)[number]).id}+${hit.id}`);
+        vector.values.push(value);
+      }
+    });
     return { vector, offsets };
   };
 }

@@ -14,7 +14,7 @@ export interface SoftmaxRegressionOptions {
   seed: number;
 }
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { optimizer: "adagrad", epochs: 20, l2: 1e-5, learningRate: 0.5, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { optimizer: "sgd", epochs: 20, l2: 1e-6, learningRate: 1, seed: 7 };
 
 export interface TrainingSet {
   vectors: readonly SparseVector[];

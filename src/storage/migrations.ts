@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from "kysely";
 
 /**
  * Migrations live in code (not files) so they run the same under tsx, vitest and a bundler.
@@ -176,19 +176,25 @@ const migrations: Record<string, Migration> = {
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-  });
-  const result = await migrator.migrateToLatest();
+  const result = await (await migratorFor(db)).migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
 }
 
 /** For `readyz`: the database answers and every migration has run. */
 export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const all = await migrator.getMigrations();
+  const all = await (await migratorFor(db)).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
 
+/**
+ * On PostgreSQL the Migrator must be told the schema: without it Kysely looks for its own tables in
+ * every schema of the database, finds another schema's kysely_migration (a parallel test run, another
+ * tenant) and then fails with `relation "kysely_migration_lock" does not exist` in ours.
+ */
+async function migratorFor(db: Kysely<any>): Promise<Migrator> {
+  const provider = { getMigrations: async () => migrations };
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? "public" });
+}

@@ -166,7 +166,11 @@ export async function listTickets(
   if (filter.contactId) query = query.where("contact_id", "=", filter.contactId);
   if (filter.accountId) query = query.where("account_id", "=", filter.accountId);
   if (filter.type) query = query.where("type", "=", filter.type);
-  if (filter.statuses) query = query.where("status", "in", [...filter.statuses]);
+  if (filter.statuses) {
+    // No status asked for: nothing matches (and `in ()` is a syntax error on PostgreSQL).
+    if (filter.statuses.length === 0) return [];
+    query = query.where("status", "in", [...filter.statuses]);
+  }
   const rows = await query.orderBy("received_at", "desc").orderBy("id", "desc").execute();
   return rows.map(fromRow);
 }

@@ -40,11 +40,11 @@ function derive(code: string, salt: string, n: number, r: number, p: number, len
 }
 
 /**
- * What the person typed, as a candidate code: full-width digits folded, spaces and dashes dropped
+ * What the person typed, as a candidate code: full-width digits folded, spaces, dashes and stray punctuation dropped
  * ("123 456", "１２３-４５６"). Undefined when it cannot be a code at all.
  */
 export function normaliseCode(input: string): string | undefined {
   if (input.length > 64) return undefined;
-  const digits = input.normalize("NFKC").replace(/[\s-]/g, "");
+  const digits = input.normalize("NFKC").replace(/[\s\-.,。，]/g, "");
   return new RegExp(`^\\d{${CODE_LENGTH}}$`).test(digits) ? digits : undefined;
 }

@@ -21,7 +21,10 @@ export function composeCodeMessage(input: CodeMessageInput): CodeMessage {
   return { medium: input.medium, to: input.to, subject: text.subject, body };
 }
 
-const TEXTS: Record<Language, { subject: string; email: (code: string, ttl: number) => string; sms: (code: string, ttl: number) => string }> = {
+const TEXTS: Record<
+  Language,
+  { subject: string; email: (code: string, ttl: number) => string; sms: (code: string, ttl: number) => string }
+> = {
   en: {
     subject: "Your verification code",
     email: (code, ttl) =>

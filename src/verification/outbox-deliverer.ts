@@ -52,7 +52,11 @@ export function createOutboxDeliverer(options: OutboxDelivererOptions): OutboxDe
   };
 }
 
-async function deliverOne(options: OutboxDelivererOptions, row: Selectable<OutboxTable>, now: Date): Promise<"delivered" | "failed" | "taken"> {
+async function deliverOne(
+  options: OutboxDelivererOptions,
+  row: Selectable<OutboxTable>,
+  now: Date,
+): Promise<"delivered" | "failed" | "taken"> {
   const { db, senders, log } = options;
   const sender = senders[row.medium as "email" | "sms"] as CodeSender;
   const claimedAt = now.toISOString();

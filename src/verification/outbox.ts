@@ -24,7 +24,15 @@ export async function enqueueOutbox(db: Kysely<Schema>, message: CodeMessage, no
   const id = newId(now.getTime());
   await db
     .insertInto("outbox")
-    .values({ id, medium: message.medium, recipient: message.to, subject: message.subject, body: message.body, created_at: now.toISOString(), delivered_at: null })
+    .values({
+      id,
+      medium: message.medium,
+      recipient: message.to,
+      subject: message.subject,
+      body: message.body,
+      created_at: now.toISOString(),
+      delivered_at: null,
+    })
     .execute();
   return id;
 }

@@ -44,6 +44,8 @@ async function post(options: SmsWebhookCodeSenderOptions, body: string, timeoutM
       throw new CodeDeliveryError(`SMS webhook did not answer within ${timeoutMs} ms`, undefined, { cause: error });
     }
     const cause = (error as { cause?: { code?: string } })?.cause;
-    throw new CodeDeliveryError(`cannot reach the SMS webhook (${cause?.code ?? (error as Error)?.message ?? error})`, undefined, { cause: error });
+    throw new CodeDeliveryError(`cannot reach the SMS webhook (${cause?.code ?? (error as Error)?.message ?? error})`, undefined, {
+      cause: error,
+    });
   }
 }

@@ -101,12 +101,21 @@ async function issue(db: Kysely<Schema>, req: IssueRequest, options: Required<Ve
       consumed_at: null,
     })
     .execute();
-  const message = composeCodeMessage({ medium: destination.medium, to: destination.to, code, ttlMinutes: options.ttlMinutes, language: req.language });
+  const message = composeCodeMessage({
+    medium: destination.medium,
+    to: destination.to,
+    code,
+    ttlMinutes: options.ttlMinutes,
+    language: req.language,
+  });
   await enqueueOutbox(db, message, req.now);
   return { kind: "sent", medium: destination.medium, destinationHint: destination.hint, expiresAt };
 }
 
-function chooseDestination(account: AccountFacts, preferred: CodeMedium | undefined): { medium: CodeMedium; to: string; hint: string } | undefined {
+function chooseDestination(
+  account: AccountFacts,
+  preferred: CodeMedium | undefined,
+): { medium: CodeMedium; to: string; hint: string } | undefined {
   const email = account.email ? { medium: "email" as const, to: account.email, hint: maskEmail(account.email) } : undefined;
   const sms = account.phone ? { medium: "sms" as const, to: account.phone, hint: maskPhone(account.phone) } : undefined;
   return preferred === "sms" ? (sms ?? email) : (email ?? sms);

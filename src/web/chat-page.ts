@@ -100,7 +100,7 @@ const STYLE = `
 html, body { margin: 0; height: 100%; }
 body { background: var(--bg); color: var(--ink); font: 16px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC",
   "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }
-.app { display: flex; flex-direction: column; height: 100vh; height: 100dvh; max-width: 44rem; margin: 0 auto;
+.app { position: relative; display: flex; flex-direction: column; height: 100vh; height: 100dvh; max-width: 44rem; margin: 0 auto;
   background: var(--panel); border-inline: 1px solid var(--line); }
 header { display: flex; gap: .75rem; align-items: flex-start; justify-content: space-between; padding: .75rem 1rem;
   border-bottom: 1px solid var(--line); }
@@ -111,7 +111,7 @@ h1 { font-size: 1.15rem; margin: 0; }
 .lang button[aria-pressed="true"] { background: var(--accent); color: #fff; }
 .status { margin: 0; padding: 0 1rem; font-size: .875rem; color: var(--warn); }
 .status:not(:empty) { padding: .4rem 1rem; border-bottom: 1px solid var(--line); }
-#log { flex: 1; overflow-y: auto; padding: 1rem; display: flex; flex-direction: column; gap: .6rem; }
+#log { position: relative; flex: 1; overflow-y: auto; padding: 1rem; display: flex; flex-direction: column; gap: .6rem; }
 .msg { max-width: 85%; padding: .55rem .8rem; border-radius: .9rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .msg p { margin: 0; }
 .bot { align-self: flex-start; background: var(--bot); border-bottom-left-radius: .25rem; }
@@ -129,7 +129,8 @@ textarea { flex: 1; resize: none; font: inherit; padding: .6rem .75rem; border-r
 #send { font: inherit; padding: 0 1.1rem; min-height: 2.75rem; border: 0; border-radius: .6rem; background: var(--accent); color: #fff; cursor: pointer; }
 button:focus-visible, textarea:focus-visible, #log:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0; }
-@media (max-width: 30rem) { header { flex-direction: column; } .msg { max-width: 92%; } .app { border: 0; } }
+@media (max-width: 30rem) { header { padding: .6rem .75rem; } .tagline { font-size: .8rem; } #log { padding: .75rem; }
+  .msg { max-width: 92%; } .app { border: 0; } }
 `;
 
 /** Plain browser JavaScript (no build step); kept free of template-literal syntax on purpose. */

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { type HttpBindings, createAdaptorServer } from "@hono/node-server";
 import type { Context, Hono } from "hono";
 
@@ -37,13 +37,14 @@ export async function startHttpServer(app: Hono, options: HttpServerOptions): Pr
     fetch: (request, env) => app.fetch(request, { ...(env as HttpBindings), shutdown: shutdown.signal } satisfies ServerBindings),
     hostname: options.host,
   }) as Server;
+  const sockets = trackSockets(server);
   await listen(server, options.port, options.host);
   const { port } = server.address() as AddressInfo;
   const host = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   return {
     port,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    close: () => closeServer(server, shutdown, options.graceMs ?? 5000),
+    close: () => closeServer(server, sockets, shutdown, options.graceMs ?? 5000),
   };
 }
 
@@ -57,16 +58,39 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function closeServer(server: Server, shutdown: AbortController, graceMs: number): Promise<void> {
+/** Open sockets and how many requests each is serving. */
+function trackSockets(server: Server): Map<Socket, number> {
+  const sockets = new Map<Socket, number>();
+  server.on("connection", (socket: Socket) => {
+    sockets.set(socket, 0);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  server.on("request", (request, response) => {
+    const socket = request.socket;
+    sockets.set(socket, (sockets.get(socket) ?? 0) + 1);
+    response.once("close", () => {
+      if (sockets.has(socket)) sockets.set(socket, Math.max(0, (sockets.get(socket) ?? 1) - 1));
+    });
+  });
+  return sockets;
+}
+
+/**
+ * Node's closeIdleConnections leaves alone a socket that connected but never sent a request
+ * (clients open spare ones), so sockets with nothing in flight are ended here too.
+ */
+function endQuietSockets(sockets: Map<Socket, number>): void {
+  for (const [socket, inFlight] of sockets) if (inFlight === 0) socket.destroy();
+}
+
+async function closeServer(server: Server, sockets: Map<Socket, number>, shutdown: AbortController, graceMs: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   shutdown.abort();
-  console.log("closing", Date.now());
-  server.on("connection", () => console.log("new conn"));
-  server.closeIdleConnections();
+  endQuietSockets(sockets);
   const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-  // Keep-alive connections go idle once their response ends; close them as they do.
-  const sweep = setInterval(() => { server.closeIdleConnections(); server.getConnections((e, n) => console.log("conns", n)); }, 500);
+  // Keep-alive connections go quiet once their response ends; close them as they do.
+  const sweep = setInterval(() => endQuietSockets(sockets), 50);
   try {
     await closed;
   } finally {

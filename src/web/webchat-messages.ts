@@ -7,7 +7,7 @@ import { MAX_TEXT_CHARS, characterCount, describeIssues, messageBodySchema } fro
 /** What `POST /api/webchat/messages` answers (DESIGN.md, "Interfaces others rely on"). */
 export interface WebchatResponse {
   replies: Reply[];
-  /** Present when this messageId was handled before; nothing was done again. */
+  /** Present when this messageId was handled before: nothing was done again, the replies are the ones sent then. */
   duplicate?: true;
 }
 
@@ -46,8 +46,9 @@ export function webchatMessagesHandler(dispatcher: Dispatcher, now: () => Date) 
       .catch((error: unknown) => {
         throw new RouteFailure("webchat", { visitor: pseudonym(userId), messageId, lang }, error);
       });
-    const body: WebchatResponse =
-      result.kind === "duplicate" ? { replies: [], duplicate: true } : { replies: result.replies.map(toWire) };
+    // A retried messageId means the first answer was lost on the way: give it again, changing nothing.
+    const replies = result.replies.map(toWire);
+    const body: WebchatResponse = result.kind === "duplicate" ? { replies, duplicate: true } : { replies };
     return c.json(body);
   };
 }

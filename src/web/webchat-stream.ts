@@ -49,7 +49,6 @@ export function webchatStreamHandler(deps: StreamDeps) {
         deps.onError("webchat_stream");
         deps.log("error", "web chat stream failed", { visitor: pseudonym(userId.data), error: describe(error) });
       } finally {
-        console.log("pump ended", Date.now(), stream.aborted);
         stop.abort();
       }
     });

@@ -16,7 +16,11 @@ describe.each<TestDialect>(["sqlite", "postgres"])("embedded directory on %s", (
 
   it("seeds exactly the three demo accounts, once", async () => {
     expect(await seedDemoAccounts(database.db)).toEqual({ inserted: 0 });
-    const rows = await database.db.selectFrom("accounts").select(["id", "email", "phone", "username", "jurisdiction"]).orderBy("id").execute();
+    const rows = await database.db
+      .selectFrom("accounts")
+      .select(["id", "email", "phone", "username", "jurisdiction"])
+      .orderBy("id")
+      .execute();
     expect(rows).toEqual([
       { id: "demo-alice", email: "alice@example.com", phone: "+447700900123", username: "alice_w", jurisdiction: "gdpr" },
       { id: "demo-lv-wuhan", email: "lv.wuhan@example.cn", phone: "+8613800138000", username: "lv_wuhan", jurisdiction: "china" },
@@ -35,7 +39,11 @@ describe.each<TestDialect>(["sqlite", "postgres"])("embedded directory on %s", (
       sharedLoginProducts: ["social app", "wealth-management product"],
       usernameReleaseDays: null,
     });
-    expect(await directory.get("demo-alice")).toMatchObject({ balance: { minor: 1230, currency: "EUR" }, subscriptions: [{ name: "Premium", renews: "monthly" }], usernameReleaseDays: 180 });
+    expect(await directory.get("demo-alice")).toMatchObject({
+      balance: { minor: 1230, currency: "EUR" },
+      subscriptions: [{ name: "Premium", renews: "monthly" }],
+      usernameReleaseDays: 180,
+    });
     expect(await directory.get("demo-sam")).toMatchObject({ balance: null, verifications: [{ kind: "student" }] });
   });
 
@@ -54,19 +62,28 @@ describe.each<TestDialect>(["sqlite", "postgres"])("embedded directory on %s", (
     expect((await createEmbeddedDirectory(database.db).find({ phone }))?.accountId).toBe(accountId);
   });
 
-  it.each([{ email: "nobody@example.com" }, { email: "not an address" }, { phone: "+44 7700 900999" }, { phone: "415 555 0100" }, { email: "' OR 1=1 --" }])(
-    "finds nothing for %o",
-    async (lookup) => {
-      expect(await createEmbeddedDirectory(database.db).find(lookup)).toBeUndefined();
-    },
-  );
+  it.each([
+    { email: "nobody@example.com" },
+    { email: "not an address" },
+    { phone: "+44 7700 900999" },
+    { phone: "415 555 0100" },
+    { email: "' OR 1=1 --" },
+  ])("finds nothing for %o", async (lookup) => {
+    expect(await createEmbeddedDirectory(database.db).find(lookup)).toBeUndefined();
+  });
 
   it("answers undefined for an unknown id", async () => {
     expect(await createEmbeddedDirectory(database.db).get("demo-nobody")).toBeUndefined();
   });
 
   it("refuses to store invalid facts and reports a corrupt row as unavailable, naming the field", async () => {
-    const bad = { ...DEMO_ACCOUNTS[2], accountId: "bad", email: "bad@example.com", phone: "12", jurisdiction: "mars" } as unknown as AccountFacts;
+    const bad = {
+      ...DEMO_ACCOUNTS[2],
+      accountId: "bad",
+      email: "bad@example.com",
+      phone: "12",
+      jurisdiction: "mars",
+    } as unknown as AccountFacts;
     await expect(insertAccountIfMissing(database.db, bad, new Date())).rejects.toThrow(/phone: .*jurisdiction: expected one of/);
 
     await database.db.updateTable("accounts").set({ facts: '{"usernameReleaseDays":"soon"}' }).where("id", "=", "demo-sam").execute();

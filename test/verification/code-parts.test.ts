@@ -28,6 +28,7 @@ describe("codes", () => {
     expect(normaliseCode(" 123 456 ")).toBe("123456");
     expect(normaliseCode("123-456")).toBe("123456");
     expect(normaliseCode("１２３４５６")).toBe("123456");
+    expect(normaliseCode("123456。")).toBe("123456");
     expect(normaliseCode("12345")).toBeUndefined();
     expect(normaliseCode("12a456")).toBeUndefined();
     expect(normaliseCode("1".repeat(100_000))).toBeUndefined();

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/storage/database.ts";
 import type { CodeMessage, CodeSender } from "../../src/verification/code-sender.ts";
-import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { enqueueOutbox, listOutbox } from "../../src/verification/outbox.ts";
+import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { openTestDatabase, POSTGRES_URL, type TestDatabase, type TestDialect } from "./test-databases.ts";
 
 /** A real CodeSender implementation that records what it was given, slowly, like a network call. */
@@ -43,7 +43,8 @@ describe.each<TestDialect>(["sqlite", "postgres"])("outbox deliverer on %s", (di
 
   it("sends only the media that have a sender, oldest first", async () => {
     const { db } = await fresh();
-    for (const [i, medium] of (["email", "sms", "email"] as const).entries()) await enqueueOutbox(db, message(medium, i), new Date(Date.UTC(2026, 2, 2, 10, i)));
+    for (const [i, medium] of (["email", "sms", "email"] as const).entries())
+      await enqueueOutbox(db, message(medium, i), new Date(Date.UTC(2026, 2, 2, 10, i)));
     const sent: CodeMessage[] = [];
     const deliverer = createOutboxDeliverer({ db, senders: { email: recordingSender("email", sent) } });
     expect(await deliverer.deliverPending(new Date("2026-03-02T10:05:00Z"))).toEqual({ delivered: 2, failed: 0 });
@@ -76,6 +77,11 @@ describe.each<TestDialect>(["sqlite", "postgres"])("outbox deliverer on %s", (di
     for (let i = 0; i < 5; i++) await enqueueOutbox(db, message("sms", i), new Date(Date.UTC(2026, 2, 2, 10, i)));
     const listed = await listOutbox(db, { limit: 2 });
     expect(listed.map((entry) => entry.body)).toEqual(["code 4", "code 3"]);
-    expect(listed[0]).toMatchObject({ medium: "sms", subject: "Your verification code", createdAt: "2026-03-02T10:04:00.000Z", deliveredAt: null });
+    expect(listed[0]).toMatchObject({
+      medium: "sms",
+      subject: "Your verification code",
+      createdAt: "2026-03-02T10:04:00.000Z",
+      deliveredAt: null,
+    });
   });
 });

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEMO_ACCOUNTS } from "../../src/directory/demo-accounts.ts";
 import type { AccountFacts } from "../../src/domain/account.ts";
 import { CodeDeliveryError } from "../../src/verification/code-delivery-error.ts";
-import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { listOutbox } from "../../src/verification/outbox.ts";
+import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { createSmsWebhookCodeSender } from "../../src/verification/sms-webhook-code-sender.ts";
 import { createVerificationService } from "../../src/verification/verification-service.ts";
 import { openTestDatabase, type TestDatabase } from "./test-databases.ts";
@@ -58,7 +58,14 @@ describe("SMS codes through a signed webhook", () => {
   it("posts { to, text } signed, and the code in the text verifies the person", async () => {
     const service = createVerificationService({ ttlMinutes: 10, maxAttempts: 5, resendCooldownSeconds: 60 });
     const now = new Date();
-    const issued = await service.issue(database.db, { conversationId: "c1", ticketId: null, account: alice, medium: "sms", language: "en", now });
+    const issued = await service.issue(database.db, {
+      conversationId: "c1",
+      ticketId: null,
+      account: alice,
+      medium: "sms",
+      language: "en",
+      now,
+    });
     expect(issued).toMatchObject({ kind: "sent", medium: "sms", destinationHint: "+44 •••• ••0123" });
 
     const deliverer = createOutboxDeliverer({ db: database.db, senders: { sms: createSmsWebhookCodeSender({ url, secret: SECRET }) } });
@@ -85,7 +92,15 @@ describe("SMS codes through a signed webhook", () => {
     respond = (res) => res.writeHead(503).end("try later");
     await database.db
       .insertInto("outbox")
-      .values({ id: "m1", medium: "sms", recipient: "+447700900123", subject: "s", body: "b", created_at: new Date().toISOString(), delivered_at: null })
+      .values({
+        id: "m1",
+        medium: "sms",
+        recipient: "+447700900123",
+        subject: "s",
+        body: "b",
+        created_at: new Date().toISOString(),
+        delivered_at: null,
+      })
       .execute();
     const fields: Record<string, unknown>[] = [];
     const sender = createSmsWebhookCodeSender({ url, secret: SECRET });
@@ -102,7 +117,9 @@ describe("SMS codes through a signed webhook", () => {
     respond = () => undefined; // never answers
     const sender = createSmsWebhookCodeSender({ url, secret: SECRET, timeoutMs: 200 });
     const started = Date.now();
-    await expect(sender.send({ medium: "sms", to: "+447700900123", subject: "s", body: "b" })).rejects.toThrow("SMS webhook did not answer within 200 ms");
+    await expect(sender.send({ medium: "sms", to: "+447700900123", subject: "s", body: "b" })).rejects.toThrow(
+      "SMS webhook did not answer within 200 ms",
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -111,7 +128,12 @@ describe("SMS codes through a signed webhook", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/sms`;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const sending = createSmsWebhookCodeSender({ url: deadUrl, secret: SECRET }).send({ medium: "sms", to: "+447700900123", subject: "s", body: "b" });
+    const sending = createSmsWebhookCodeSender({ url: deadUrl, secret: SECRET }).send({
+      medium: "sms",
+      to: "+447700900123",
+      subject: "s",
+      body: "b",
+    });
     await expect(sending).rejects.toThrow("cannot reach the SMS webhook (ECONNREFUSED)");
   });
 });

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEMO_ACCOUNTS } from "../../src/directory/demo-accounts.ts";
 import type { AccountFacts } from "../../src/domain/account.ts";
 import { CodeDeliveryError } from "../../src/verification/code-delivery-error.ts";
-import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { listOutbox } from "../../src/verification/outbox.ts";
+import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { createSmtpCodeSender } from "../../src/verification/smtp-code-sender.ts";
 import { createVerificationService } from "../../src/verification/verification-service.ts";
 import { readMail } from "./mail-text.ts";
@@ -103,7 +103,11 @@ describe("email codes through a real SMTP server", () => {
   it("keeps a refused message pending, logs no address, and delivers it on the next call", async () => {
     await issue(alice, "en", new Date("2026-03-02T10:00:00Z"));
     const log: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-    const deliverer = createOutboxDeliverer({ db: database.db, senders: { email: sender() }, log: (level, message, fields) => log.push({ level, message, fields }) });
+    const deliverer = createOutboxDeliverer({
+      db: database.db,
+      senders: { email: sender() },
+      log: (level, message, fields) => log.push({ level, message, fields }),
+    });
 
     refuseRecipients = true;
     expect(await deliverer.deliverPending()).toEqual({ delivered: 0, failed: 1 });

@@ -20,9 +20,15 @@ describe.each<TestDialect>(["sqlite", "postgres"])("verification service on %s",
     await database.close();
   });
 
-  const issue = (conversationId: string, seconds: number, account: AccountFacts = alice, extra: { medium?: "email" | "sms"; language?: "en" | "zh" } = {}) =>
+  const issue = (
+    conversationId: string,
+    seconds: number,
+    account: AccountFacts = alice,
+    extra: { medium?: "email" | "sms"; language?: "en" | "zh" } = {},
+  ) =>
     service.issue(database.db, { conversationId, ticketId: null, account, language: extra.language ?? "en", now: at(seconds), ...extra });
-  const check = (conversationId: string, code: string, seconds: number) => service.check(database.db, { conversationId, code, now: at(seconds) });
+  const check = (conversationId: string, code: string, seconds: number) =>
+    service.check(database.db, { conversationId, code, now: at(seconds) });
   /** The code as the person reads it: from the newest message in the outbox. */
   const codeInOutbox = async () => {
     const row = await database.db.selectFrom("outbox").selectAll().orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
@@ -44,7 +50,14 @@ describe.each<TestDialect>(["sqlite", "postgres"])("verification service on %s",
 
     const code = await codeInOutbox();
     const stored = await database.db.selectFrom("verification_codes").selectAll().executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ conversation_id: "c1", account_id: "demo-alice", medium: "email", attempts: 0, max_attempts: 3, consumed_at: null });
+    expect(stored).toMatchObject({
+      conversation_id: "c1",
+      account_id: "demo-alice",
+      medium: "email",
+      attempts: 0,
+      max_attempts: 3,
+      consumed_at: null,
+    });
     expect(stored.code_hash).toMatch(/^scrypt\$/);
     expect(stored.code_hash).not.toContain(code);
     expect(stored.salt).toMatch(/^[0-9a-f]{32}$/);
@@ -54,7 +67,10 @@ describe.each<TestDialect>(["sqlite", "postgres"])("verification service on %s",
     await issue("c1", 0);
     const code = await codeInOutbox();
     const fullWidth = code.replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));
-    expect(await check("c1", ` ${fullWidth.slice(0, 3)} ${fullWidth.slice(3)} `, 30)).toEqual({ kind: "verified", accountId: "demo-alice" });
+    expect(await check("c1", ` ${fullWidth.slice(0, 3)} ${fullWidth.slice(3)} `, 30)).toEqual({
+      kind: "verified",
+      accountId: "demo-alice",
+    });
     expect(await check("c1", code, 31)).toEqual({ kind: "none" });
   });
 
@@ -111,13 +127,21 @@ describe.each<TestDialect>(["sqlite", "postgres"])("verification service on %s",
   });
 
   it("chooses the medium: email first, SMS when asked or when there is no email, none without contacts", async () => {
-    expect(await issue("c1", 0, alice, { medium: "sms" })).toMatchObject({ kind: "sent", medium: "sms", destinationHint: "+44 •••• ••0123" });
+    expect(await issue("c1", 0, alice, { medium: "sms" })).toMatchObject({
+      kind: "sent",
+      medium: "sms",
+      destinationHint: "+44 •••• ••0123",
+    });
     const sms = await database.db.selectFrom("outbox").selectAll().executeTakeFirstOrThrow();
     expect(sms).toMatchObject({ medium: "sms", recipient: "+447700900123" });
     expect(sms.body).toMatch(/^Your verification code is \d{6}\. Valid for 10 min\./);
 
     const phoneOnly: AccountFacts = { ...lv, accountId: "phone-only", email: null };
-    expect(await issue("c2", 0, phoneOnly, { medium: "email" })).toMatchObject({ kind: "sent", medium: "sms", destinationHint: "+86 •••• •••8000" });
+    expect(await issue("c2", 0, phoneOnly, { medium: "email" })).toMatchObject({
+      kind: "sent",
+      medium: "sms",
+      destinationHint: "+86 •••• •••8000",
+    });
     expect(await issue("c3", 0, { ...lv, email: null, phone: null })).toEqual({ kind: "no_contact" });
   });
 
@@ -134,7 +158,9 @@ describe.each<TestDialect>(["sqlite", "postgres"])("verification service on %s",
   it("joins the caller's transaction: a rollback leaves neither code nor message", async () => {
     await expect(
       database.db.transaction().execute(async (tx) => {
-        expect(await service.issue(tx, { conversationId: "c1", ticketId: "t1", account: alice, language: "en", now: at(0) })).toMatchObject({ kind: "sent" });
+        expect(await service.issue(tx, { conversationId: "c1", ticketId: "t1", account: alice, language: "en", now: at(0) })).toMatchObject(
+          { kind: "sent" },
+        );
         throw new Error("the flow failed later in the same message");
       }),
     ).rejects.toThrow("the flow failed");

@@ -51,9 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const t = Date.now();
   await server?.close();
-  console.log("close took", Date.now() - t);
   await database?.close();
 });
 
@@ -101,12 +99,13 @@ describe("POST /api/webchat/messages", () => {
     expect(script.received[0]).toMatchObject({ text: "我要注销账号", language: undefined, updateId: undefined });
   });
 
-  it("answers a retried messageId as a duplicate without dispatching twice", async () => {
+  it("answers a retried messageId as a duplicate with the first answer, dispatched under one update id", async () => {
     const first = await post({ userId: VISITOR, text: "hello", messageId: "retry-1" });
     expect(await first.json()).toEqual({ replies: [{ text: "echo: hello" }] });
     const again = await post({ userId: VISITOR, text: "hello", messageId: "retry-1" });
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ replies: [], duplicate: true });
+    expect(await again.json()).toEqual({ replies: [{ text: "echo: hello" }], duplicate: true });
+    expect(script.received.map((m) => m.updateId)).toEqual([`${VISITOR}:retry-1`, `${VISITOR}:retry-1`]);
     // Another visitor reusing the same id is a different message.
     const other = await post({ userId: "another-visitor-42", text: "hello", messageId: "retry-1" });
     expect(await other.json()).toEqual({ replies: [{ text: "echo: hello" }] });
@@ -299,6 +298,30 @@ describe("startHttpServer", () => {
     expect(Date.now() - started).toBeLessThan(2000);
     await events.ended(2000);
     await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
+    await db.close();
+  });
+
+  it("close() lets a request in flight finish", async () => {
+    const slow = scriptedDispatcher(async (message) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return { kind: "replied", replies: [{ text: `slow: ${message.text}` }] };
+    });
+    const db = await sqliteDatabase();
+    const app = createHttpApp({
+      dispatcher: slow.dispatcher,
+      outbound: createOutboundQueue(db.db),
+      metrics: createMetricsRegistry(),
+      readiness: async () => ({ ready: true, checks: {} }),
+    });
+    const own = await startHttpServer(app, { port: 0, host: "127.0.0.1" });
+    const inFlight = fetch(`${own.url}/api/webchat/messages`, {
+      method: "POST",
+      body: JSON.stringify({ userId: VISITOR, text: "still there?" }),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await own.close();
+    const response = await inFlight;
+    expect(await response.json()).toEqual({ replies: [{ text: "slow: still there?" }] });
     await db.close();
   });
 });

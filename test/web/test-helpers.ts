@@ -8,17 +8,17 @@ import { migrateToLatest } from "../../src/storage/migrations.ts";
  */
 export function scriptedDispatcher(answer: (message: InboundMessage) => DispatchResult | Promise<DispatchResult>) {
   const received: InboundMessage[] = [];
-  const seenUpdates = new Set<string>();
+  const sentFor = new Map<string, DispatchResult["replies"]>();
   const dispatcher: Dispatcher = {
     async handle(message) {
       received.push(message);
-      // The contract's de-duplication, as the real dispatcher does it with processed_updates.
-      if (message.updateId !== undefined) {
-        const key = `${message.channel}:${message.updateId}`;
-        if (seenUpdates.has(key)) return { kind: "duplicate" };
-        seenUpdates.add(key);
-      }
-      return answer(message);
+      // The contract's de-duplication: a repeated update changes nothing and gets the replies sent then.
+      const key = message.updateId === undefined ? undefined : `${message.channel}:${message.updateId}`;
+      const earlier = key === undefined ? undefined : sentFor.get(key);
+      if (earlier) return { kind: "duplicate", replies: earlier };
+      const result = await answer(message);
+      if (key !== undefined) sentFor.set(key, result.replies);
+      return result;
     },
   };
   return { dispatcher, received };

@@ -83,10 +83,12 @@ async function runInteractive(options: ConsoleChatOptions): Promise<ConsoleChatS
   const summary = { messages: 0, failures: 0 };
   const ui = UI[options.language ?? "en"];
   const rl = createInterface({ input: options.input, output: options.output, terminal: Boolean(options.output.isTTY), prompt: "> " });
+  // Take lines from the start: readline drops lines emitted before anyone iterates.
+  const typedLines = rl[Symbol.asyncIterator]();
   await writeOut(options.output, ui.intro(options.userId));
   let choices: Button[] = [];
   rl.prompt();
-  for await (const line of rl) {
+  for await (const line of { [Symbol.asyncIterator]: () => typedLines }) {
     const typed = line.trim();
     if (typed === "/quit" || typed === "/exit") break;
     if (typed !== "") choices = await converse(options, pickChoice(typed, choices), summary, choices);
@@ -159,7 +161,8 @@ async function dispatch(options: ConsoleChatOptions, text: string): Promise<Disp
 }
 
 function repliesOf(result: DispatchResult): Reply[] {
-  return result.kind === "duplicate" ? [] : result.replies;
+  // Lines carry no update id, so "duplicate" cannot happen here; if it ever did, its replies are the originals.
+  return result.replies;
 }
 
 function wireButtons(reply: Reply): Button[] {

@@ -28,6 +28,7 @@ export const migrateCommand: Command = {
       ctx.stdout.write(summary(describe(config.database, schema), results.results ?? []));
       return 0;
     } catch (error) {
+      if (isConnectionError(config.database, error)) return fail(ctx, new DatabaseUnreachableError(config.database.url, error).message);
       return fail(ctx, `migration failed: ${(error as Error).message}`);
     } finally {
       await database.close();
@@ -52,6 +53,15 @@ async function open(ctx: CommandContext, settings: Config["database"], schema: s
     else fail(ctx, `cannot open the database ${describe(settings, schema)}: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+/**
+ * Without --schema the pool connects lazily, so a PostgreSQL that is down shows up only here;
+ * socket errors (ECONNREFUSED, ENOTFOUND…) get the same "how to start it" message as at open.
+ */
+function isConnectionError(settings: Config["database"], error: unknown): settings is Extract<Config["database"], { kind: "postgres" }> {
+  const code = (error as { code?: unknown } | null)?.code;
+  return settings.kind === "postgres" && typeof code === "string" && /^E[A-Z]+$/.test(code);
 }
 
 function summary(where: string, results: readonly MigrationResult[]): string {
