@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import type { Config } from "../config/config.ts";
 import { createDispatcher } from "../conversations/dispatcher.ts";
@@ -25,6 +26,9 @@ import { createSmtpCodeSender } from "../verification/smtp-code-sender.ts";
 import { createVerificationService } from "../verification/verification-service.ts";
 import { silentLog, type Log } from "../web/log.ts";
 
+/** intents/ and flows/ ship with the package, so commands work from any directory. */
+const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
 export interface App {
   config: Config;
   database: Database;
@@ -41,7 +45,7 @@ export interface App {
 
 export interface AppOptions {
   log?: Log;
-  /** Where intents/ and flows/ live; default: the working directory. */
+  /** Where intents/ and flows/ live; default: this package's own. */
   root?: string;
   /** Pinned clock for tests. */
   clock?: () => Date;
@@ -55,7 +59,7 @@ export interface AppOptions {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? silentLog;
-  const root = options.root ?? process.cwd();
+  const root = options.root ?? PACKAGE_ROOT;
   const flowSet = loadFlows(join(root, "flows"), root);
   const classifier = await buildClassifier(config, join(root, "intents"), log);
 

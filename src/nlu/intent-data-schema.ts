@@ -27,7 +27,14 @@ export const intentsFileSchema = z.strictObject(
       .min(0, "must be between 0 and 1")
       .max(1, "must be between 0 and 1"),
     intents: z.array(
-      z.strictObject({ name: intentName, description: text("a one-line description") }, { error: "expected `name` and `description`" }),
+      z.strictObject(
+        {
+          name: intentName,
+          description: text("a one-line description"),
+          bias: z.number({ error: "expected a number" }).min(-5, "must be between -5 and 5").max(5, "must be between -5 and 5").optional(),
+        },
+        { error: "expected `name` and `description`" },
+      ),
       { error: "expected a list of intents" },
     ),
   },

@@ -12,6 +12,11 @@ export interface IntentDefinition {
   name: IntentName;
   /** One line, shown to the LLM classifier and in `validate` output. */
   description: string;
+  /**
+   * Added to the intent's calibrated log-odds before deciding (multiplies its odds by e^bias):
+   * a positive bias trades other intents' precision for this one's recall.
+   */
+  bias?: number;
 }
 
 export interface TrainingExample {

@@ -63,10 +63,14 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
       return test.map((i) => fold.score((data.examples[i] as TrainingExample).text));
     }, options.calibrationFolds ?? 4);
   const threshold = options.threshold ?? data.threshold;
+  const bias = new Float64Array(INTENTS.length);
+  for (const intent of data.intents) if (intent.bias) bias[CLASS_INDEX.get(intent.name) as number] = intent.bias;
   const trainingMs = performance.now() - started;
 
   const predict = (text: string): IntentPrediction => {
-    const probabilities = softmax(scorer.score(text), temperature);
+    const logits = scorer.score(text);
+    for (let c = 0; c < logits.length; c++) logits[c] = (logits[c] as number) / temperature + (bias[c] as number);
+    const probabilities = softmax(logits);
     let best = 0;
     for (let c = 1; c < probabilities.length; c++) if ((probabilities[c] as number) > (probabilities[best] as number)) best = c;
     return { intent: INTENTS[best] as IntentName, probabilities };

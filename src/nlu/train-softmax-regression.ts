@@ -32,49 +32,54 @@ export interface TrainingSet {
  */
 export function trainSoftmaxRegression(set: TrainingSet, options: SoftmaxRegressionOptions = DEFAULT_SOFTMAX_OPTIONS): LinearModel {
   if (options.optimizer === "adagrad") return trainWithAdagrad(set, options);
-  const { vectors, labels, classCount } = set;
+  const { vectors, labels, classCount: C } = set;
   const featureIndex = indexFeatures(vectors);
-  const rows = vectors.map((v) => Int32Array.from(v.keys, (k) => featureIndex.get(k) as number));
-  const weights = new Float64Array(featureIndex.size * classCount);
-  const bias = new Float64Array(classCount);
-  const scores = new Float64Array(classCount);
+  // Flattened once: each example's weight-row offsets and values, so the hot loop touches typed arrays only.
+  const bases = vectors.map((v) => Int32Array.from(v.keys, (k) => (featureIndex.get(k) as number) * C));
+  const values = vectors.map((v) => Float64Array.from(v.values));
+  const weights = new Float64Array(featureIndex.size * C);
+  const bias = new Float64Array(C);
+  const scores = new Float64Array(C);
   const random = createRandom(options.seed);
   const order = vectors.map((_, i) => i);
+  const { l2, learningRate } = options;
   let scale = 1;
   let t = 0;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
-    for (const i of order) {
-      const row = rows[i] as Int32Array;
-      const values = (vectors[i] as SparseVector).values;
+    for (let o = 0; o < order.length; o++) {
+      const i = order[o] as number;
+      const row = bases[i] as Int32Array;
+      const vals = values[i] as Float64Array;
+      const n = row.length;
       const offset = set.offsets?.[i];
-      scores.set(bias);
-      if (offset) for (let c = 0; c < classCount; c++) scores[c] = (scores[c] as number) + (offset[c] as number);
-      for (let k = 0; k < row.length; k++) {
-        const base = (row[k] as number) * classCount;
-        const v = (values[k] as number) * scale;
-        for (let c = 0; c < classCount; c++) scores[c] = (scores[c] as number) + v * (weights[base + c] as number);
+      for (let c = 0; c < C; c++) scores[c] = (bias[c] as number) + (offset ? (offset[c] as number) : 0);
+      for (let k = 0; k < n; k++) {
+        const base = row[k] as number;
+        const v = (vals[k] as number) * scale;
+        for (let c = 0; c < C; c++) scores[c] = (scores[c] as number) + v * (weights[base + c] as number);
       }
-      let max = Number.NEGATIVE_INFINITY;
-      for (const s of scores) max = Math.max(max, s);
+      let max = scores[0] as number;
+      for (let c = 1; c < C; c++) if ((scores[c] as number) > max) max = scores[c] as number;
       let sum = 0;
-      for (let c = 0; c < classCount; c++) {
-        scores[c] = Math.exp((scores[c] as number) - max);
-        sum += scores[c] as number;
+      for (let c = 0; c < C; c++) {
+        const e = Math.exp((scores[c] as number) - max);
+        scores[c] = e;
+        sum += e;
       }
-      const rate = options.learningRate / (1 + options.l2 * options.learningRate * t++);
-      const step = rate * (set.sampleWeights?.[i] ?? 1);
-      scale *= 1 - rate * options.l2;
+      const rate = learningRate / (1 + l2 * learningRate * t++);
+      const step = rate * (set.sampleWeights ? (set.sampleWeights[i] as number) : 1);
+      scale *= 1 - rate * l2;
       const label = labels[i] as number;
-      for (let c = 0; c < classCount; c++) {
+      for (let c = 0; c < C; c++) {
         const gradient = (scores[c] as number) / sum - (c === label ? 1 : 0);
-        scores[c] = (step * gradient) / scale;
         bias[c] = (bias[c] as number) - step * gradient;
+        scores[c] = (step * gradient) / scale;
       }
-      for (let k = 0; k < row.length; k++) {
-        const base = (row[k] as number) * classCount;
-        const v = values[k] as number;
-        for (let c = 0; c < classCount; c++) weights[base + c] = (weights[base + c] as number) - v * (scores[c] as number);
+      for (let k = 0; k < n; k++) {
+        const base = row[k] as number;
+        const v = vals[k] as number;
+        for (let c = 0; c < C; c++) weights[base + c] = (weights[base + c] as number) - v * (scores[c] as number);
       }
       if (scale < 1e-6) {
         for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] as number) * scale;
@@ -83,7 +88,7 @@ export function trainSoftmaxRegression(set: TrainingSet, options: SoftmaxRegress
     }
   }
   for (let w = 0; w < weights.length; w++) weights[w] = (weights[w] as number) * scale;
-  return { classCount, featureIndex, weights, bias };
+  return { classCount: C, featureIndex, weights, bias };
 }
 
 /** The same loss with AdaGrad steps; L2 is applied to the weights an example touches. */

@@ -2,14 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Stable codes a client can switch on; the message is for the developer reading the response. */
-export type ErrorCode =
-  | "INVALID_JSON"
-  | "INVALID_REQUEST"
-  | "EMPTY_TEXT"
-  | "TEXT_TOO_LONG"
-  | "BODY_TOO_LARGE"
-  | "NOT_FOUND"
-  | "INTERNAL";
+export type ErrorCode = "INVALID_JSON" | "INVALID_REQUEST" | "EMPTY_TEXT" | "TEXT_TOO_LONG" | "BODY_TOO_LARGE" | "NOT_FOUND" | "INTERNAL";
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };

@@ -36,9 +36,7 @@ export type MessageBody = z.infer<typeof messageBodySchema>;
 
 /** One line naming each problem; every message above names its field. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => issue.message)
-    .join("; ");
+  return error.issues.map((issue) => issue.message).join("; ");
 }
 
 /** Characters as a person counts them: an emoji is one, not two UTF-16 units. */

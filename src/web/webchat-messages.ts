@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { Dispatcher, Reply } from "../conversations/message.ts";
-import { RouteFailure, jsonError } from "./http-errors.ts";
+import { jsonError, RouteFailure } from "./http-errors.ts";
 import { pseudonym } from "./log.ts";
-import { MAX_TEXT_CHARS, characterCount, describeIssues, messageBodySchema } from "./webchat-input.ts";
+import { characterCount, describeIssues, MAX_TEXT_CHARS, messageBodySchema } from "./webchat-input.ts";
 
 /** What `POST /api/webchat/messages` answers (DESIGN.md, "Interfaces others rely on"). */
 export interface WebchatResponse {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
@@ -63,7 +63,10 @@ describe("the web chat page in Chromium", () => {
     await say(page, code);
 
     const choices = page.getByRole("group", { name: "Choices" });
-    await choices.last().getByRole("button", { name: /delete/i }).waitFor();
+    await choices
+      .last()
+      .getByRole("button", { name: /delete/i })
+      .waitFor();
     // Pinned by index: more choice groups arrive after the click.
     const confirm = choices.nth((await choices.count()) - 1).getByRole("button", { name: /delete/i });
     const before = await page.locator(".msg.bot").count();
@@ -74,10 +77,14 @@ describe("the web chat page in Chromium", () => {
     // The button's label, not its value, shows as the person's message.
     const mine = await page.locator(".msg.me").allInnerTexts();
     expect(mine.at(-1)).toMatch(/delete/i);
-    const last = await page.locator(".msg.bot").last().innerText();
+    const last = (await page.locator(".msg.bot").last().textContent()) ?? "";
     expect(last).toContain(reference);
     expect(last).toMatch(/cooling-off|scheduled/i);
-    const ticket = await app.database.db.selectFrom("tickets").select(["status"]).where("reference", "=", reference as string).executeTakeFirst();
+    const ticket = await app.database.db
+      .selectFrom("tickets")
+      .select(["status"])
+      .where("reference", "=", reference as string)
+      .executeTakeFirst();
     expect(ticket?.status).toBe("scheduled");
 
     mkdirSync(join(SCREENSHOT, ".."), { recursive: true });
@@ -105,26 +112,28 @@ describe("the web chat page in Chromium", () => {
     });
     const bubble = page.locator(".msg.bot").filter({ hasText: "来自客服的消息" });
     await bubble.waitFor({ timeout: 10_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: a newline must show as a line break.
     expect(await bubble.innerText()).toContain("来自客服的消息\n<b>second line</b>");
     expect(await bubble.locator("b").count()).toBe(0);
     await context.close();
   });
 
   it("shows that it is reconnecting while the server is away, then picks up where it left off", { timeout: 60_000 }, async () => {
-    const http = () => createHttpApp({ dispatcher: app.dispatcher, outbound: app.outbound, readiness: app.readiness, metrics: app.metrics });
+    const http = () =>
+      createHttpApp({ dispatcher: app.dispatcher, outbound: app.outbound, readiness: app.readiness, metrics: app.metrics });
     const first = await startHttpServer(http(), { port: 0, host: "127.0.0.1" });
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(first.url);
     const status = page.getByRole("status");
-    await expect.poll(() => status.innerText()).toBe("");
+    await expect.poll(() => status.textContent()).toBe("");
 
     await first.close();
-    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toMatch(/reconnecting/i);
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/reconnecting/i);
 
     const second = await startHttpServer(http(), { port: first.port, host: "127.0.0.1" });
     try {
-      await expect.poll(() => status.innerText(), { timeout: 20_000 }).toBe("");
+      await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe("");
       const userId = await page.evaluate(() => localStorage.getItem("erasure-desk.userId"));
       await app.outbound.enqueue(app.database.db, {
         conversationId: "browser-test",

@@ -41,7 +41,13 @@ describe("console chat, piped", () => {
       language: "zh",
     });
     expect(summary).toEqual({ messages: 2, failures: 0 });
-    expect(out.text().split("\n").filter(Boolean).map((line) => JSON.parse(line))).toEqual([
+    expect(
+      out
+        .text()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
       { text: "got first", buttons: [] },
       { text: "and?", buttons: [{ label: "Yes", value: "yes" }] },
       { text: "got second", buttons: [] },
@@ -71,7 +77,9 @@ describe("console chat, piped", () => {
       onError: (error) => failures.push(error),
     });
     expect(summary).toEqual({ messages: 3, failures: 2 });
-    expect(out.text()).toBe(`${JSON.stringify({ text: "echo: one", buttons: [] })}\n${JSON.stringify({ text: "echo: two", buttons: [] })}\n`);
+    expect(out.text()).toBe(
+      `${JSON.stringify({ text: "echo: one", buttons: [] })}\n${JSON.stringify({ text: "echo: two", buttons: [] })}\n`,
+    );
     expect(err.text()).toContain("line 2: could not be handled");
     expect(err.text()).toContain("line 3: longer than 4000 characters");
     expect(failures).toHaveLength(1);
@@ -84,7 +92,15 @@ describe("console chat, interactive", () => {
       if (message.text === "delete") {
         return {
           kind: "replied",
-          replies: [{ text: "Sure.\nAre you certain?", buttons: [{ label: "Yes, delete it", value: "confirm" }, { label: "No", value: "deny" }] }],
+          replies: [
+            {
+              text: "Sure.\nAre you certain?",
+              buttons: [
+                { label: "Yes, delete it", value: "confirm" },
+                { label: "No", value: "deny" },
+              ],
+            },
+          ],
         };
       }
       return echo(message);
@@ -92,7 +108,13 @@ describe("console chat, interactive", () => {
     const input = new PassThrough() as PassThrough & { isTTY?: boolean };
     input.isTTY = true;
     const out = sink();
-    const done = runConsoleChat({ dispatcher: script.dispatcher, input, output: out.stream, errors: sink().stream, userId: "console:tester" });
+    const done = runConsoleChat({
+      dispatcher: script.dispatcher,
+      input,
+      output: out.stream,
+      errors: sink().stream,
+      userId: "console:tester",
+    });
     input.write("delete\n");
     await waitFor(() => out.text().includes("[2] No"));
     input.write("1\n");

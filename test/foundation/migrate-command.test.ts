@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
@@ -143,5 +142,3 @@ describe("erasure-desk migrate on PostgreSQL", () => {
   });
 });
 
-// Keeps `sql` referenced for readers who extend these tests with raw checks.
-void sql;

@@ -20,7 +20,13 @@ describe.each(DIALECTS)("outbound queue on %s", (_name, open) => {
   it("returns a chat's undelivered replies oldest first and forgets them once delivered", async () => {
     const queue = createOutboundQueue(database.db);
     const t0 = new Date("2026-03-01T10:00:00Z");
-    const first = await queue.enqueue(database.db, { conversationId: "c1", channel: "web", chatId: "visitor-a", reply: { text: "one" }, now: t0 });
+    const first = await queue.enqueue(database.db, {
+      conversationId: "c1",
+      channel: "web",
+      chatId: "visitor-a",
+      reply: { text: "one" },
+      now: t0,
+    });
     const second = await queue.enqueue(database.db, {
       conversationId: "c1",
       channel: "web",
@@ -29,7 +35,13 @@ describe.each(DIALECTS)("outbound queue on %s", (_name, open) => {
       now: new Date(t0.getTime() + 1000),
     });
     await queue.enqueue(database.db, { conversationId: "c2", channel: "web", chatId: "visitor-b", reply: { text: "other chat" }, now: t0 });
-    await queue.enqueue(database.db, { conversationId: "c3", channel: "telegram", chatId: "visitor-a", reply: { text: "other channel" }, now: t0 });
+    await queue.enqueue(database.db, {
+      conversationId: "c3",
+      channel: "telegram",
+      chatId: "visitor-a",
+      reply: { text: "other channel" },
+      now: t0,
+    });
 
     const pending = await queue.pending("web", "visitor-a");
     expect(pending.map((m) => m.id)).toEqual([first, second]);
@@ -71,7 +83,13 @@ describe.each(DIALECTS)("outbound queue on %s", (_name, open) => {
     const otherProcess = createOutboundQueue(database.db);
     const stop = new AbortController();
     const waiting = queue.waitForNew("web", "polled", stop.signal);
-    await otherProcess.enqueue(database.db, { conversationId: "c5", channel: "web", chatId: "polled", reply: { text: "hi" }, now: new Date() });
+    await otherProcess.enqueue(database.db, {
+      conversationId: "c5",
+      channel: "web",
+      chatId: "polled",
+      reply: { text: "hi" },
+      now: new Date(),
+    });
     const outcome = await Promise.race([waiting.then(() => "woke"), new Promise((r) => setTimeout(() => r("stuck"), 2000))]);
     expect(outcome).toBe("woke");
     expect((await queue.pending("web", "polled")).map((m) => m.reply.text)).toEqual(["hi"]);

@@ -1,4 +1,4 @@
-import type { DispatchResult, Dispatcher, InboundMessage } from "../../src/conversations/message.ts";
+import type { Dispatcher, DispatchResult, InboundMessage } from "../../src/conversations/message.ts";
 import { type Database, openDatabase } from "../../src/storage/database.ts";
 import { migrateToLatest } from "../../src/storage/migrations.ts";
 

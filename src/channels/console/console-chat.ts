@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import type { Button, DispatchResult, Dispatcher, Reply } from "../../conversations/message.ts";
+import type { Button, Dispatcher, DispatchResult, Reply } from "../../conversations/message.ts";
 import type { Language } from "../../domain/intent.ts";
 
 export interface ConsoleChatOptions {
@@ -74,7 +74,8 @@ async function runPiped(options: ConsoleChatOptions): Promise<ConsoleChatSummary
       options.errors.write(`line ${lineNumber}: could not be handled\n`);
       continue;
     }
-    for (const reply of repliesOf(result)) await writeOut(options.output, `${JSON.stringify({ text: reply.text, buttons: wireButtons(reply) })}\n`);
+    for (const reply of repliesOf(result))
+      await writeOut(options.output, `${JSON.stringify({ text: reply.text, buttons: wireButtons(reply) })}\n`);
   }
   return summary;
 }

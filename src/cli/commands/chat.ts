@@ -5,7 +5,7 @@ import { runConsoleChat } from "../../channels/console/console-chat.ts";
 import { LANGUAGES, type Language } from "../../domain/intent.ts";
 import { appMetrics } from "../../metrics/metrics-registry.ts";
 import { DatabaseUnreachableError } from "../../storage/database.ts";
-import { type Command, UsageError, parseFlags } from "../command.ts";
+import { type Command, parseFlags, UsageError } from "../command.ts";
 import { configFromEnvironment } from "../load-environment.ts";
 
 export const chatCommand: Command = {
