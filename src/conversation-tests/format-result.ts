@@ -18,7 +18,10 @@ export function formatResult(result: ConversationResult): string {
 }
 
 function formatReply(reply: Reply): string {
-  const text = reply.text.split("\n").map((line) => `        ${line}`).join("\n");
+  const text = reply.text
+    .split("\n")
+    .map((line) => `        ${line}`)
+    .join("\n");
   return reply.buttons?.length ? `${text}\n        [${reply.buttons.map((b) => b.label).join("] [")}]` : text;
 }
 

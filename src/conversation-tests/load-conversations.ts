@@ -24,7 +24,9 @@ export function loadConversations(dir: string, root = process.cwd()): LoadedConv
   const conversations: LoadedConversation[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort();
   } catch {
     throw new ConversationFileError([{ file: dir, line: 1, message: "directory is missing" }]);
   }
@@ -36,7 +38,8 @@ export function loadConversations(dir: string, root = process.cwd()): LoadedConv
   const seen = new Map<string, LoadedConversation>();
   for (const c of conversations) {
     const first = seen.get(c.name);
-    if (first) problems.push({ file: c.file, line: c.line, message: `conversation "${c.name}" is already defined at ${first.file}:${first.line}` });
+    if (first)
+      problems.push({ file: c.file, line: c.line, message: `conversation "${c.name}" is already defined at ${first.file}:${first.line}` });
     else seen.set(c.name, c);
   }
   if (problems.length > 0) throw new ConversationFileError(problems);
@@ -48,7 +51,8 @@ export function parseConversationFile(text: string, file: string, problems: Conv
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) problems.push({ file, line: error.linePos?.[0]?.line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
+    for (const error of doc.errors)
+      problems.push({ file, line: error.linePos?.[0]?.line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
     return [];
   }
   const lineOf = (path: readonly PropertyKey[]): number => {
@@ -65,7 +69,11 @@ export function parseConversationFile(text: string, file: string, problems: Conv
       const [index, ...rest] = issue.path;
       const entryName = typeof index === "number" ? nameAt(raw, index) : undefined;
       const entry = typeof index === "number" ? `entry ${index + 1}${entryName ? ` ("${entryName}")` : ""}` : "file";
-      problems.push({ file, line: lineOf(issue.path), message: `${entry}${rest.length > 0 ? ` at ${rest.map(String).join(".")}` : ""}: ${issue.message}` });
+      problems.push({
+        file,
+        line: lineOf(issue.path),
+        message: `${entry}${rest.length > 0 ? ` at ${rest.map(String).join(".")}` : ""}: ${issue.message}`,
+      });
     }
     return [];
   }

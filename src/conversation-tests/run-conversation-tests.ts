@@ -1,5 +1,5 @@
-import { createConversationTestApp } from "./conversation-test-app.ts";
 import type { LoadedConversation } from "./conversation-schema.ts";
+import { createConversationTestApp } from "./conversation-test-app.ts";
 import { formatResult } from "./format-result.ts";
 import { loadConversations } from "./load-conversations.ts";
 import { type ConversationResult, runConversation } from "./run-conversation.ts";

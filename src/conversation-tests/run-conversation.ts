@@ -51,7 +51,13 @@ interface RunState {
   lastReplies: Map<string, Reply[]>;
 }
 
-async function runTurn(target: ConversationTarget, conversation: LoadedConversation, run: RunState, turn: Turn, number: number): Promise<TurnFailure | undefined> {
+async function runTurn(
+  target: ConversationTarget,
+  conversation: LoadedConversation,
+  run: RunState,
+  turn: Turn,
+  number: number,
+): Promise<TurnFailure | undefined> {
   const user = `${run.prefix}-${turn.as ?? conversation.user}`;
   const mainUser = `${run.prefix}-${conversation.user}`;
   if (turn.wait) target.clock.advance(turn.wait);
@@ -60,7 +66,13 @@ async function runTurn(target: ConversationTarget, conversation: LoadedConversat
 
   let replies: Reply[];
   try {
-    const result = await target.dispatcher.handle({ channel: conversation.channel, userId: user, chatId: user, text: input, receivedAt: target.clock.now() });
+    const result = await target.dispatcher.handle({
+      channel: conversation.channel,
+      userId: user,
+      chatId: user,
+      text: input,
+      receivedAt: target.clock.now(),
+    });
     replies = result.replies;
   } catch (error) {
     return { turn: number, input, problems: [`the bot crashed: ${(error as Error).message}`], replies: [] };
@@ -83,7 +95,8 @@ async function resolveInput(
   if (turn.press !== undefined) {
     const offered = (run.lastReplies.get(user) ?? []).flatMap((r) => r.buttons ?? []);
     const button = offered.find((b) => b.label.toLowerCase() === turn.press?.toLowerCase());
-    if (!button) return { problem: `button "${turn.press}" was not offered; offered: ${offered.map((b) => `"${b.label}"`).join(", ") || "none"}` };
+    if (!button)
+      return { problem: `button "${turn.press}" was not offered; offered: ${offered.map((b) => `"${b.label}"`).join(", ") || "none"}` };
     return button.value;
   }
   let text = String(turn.say);
@@ -119,7 +132,12 @@ function wrongCode(code: string | undefined): string {
 }
 
 async function observe(db: Kysely<Schema>, channel: string, user: string, replies: Reply[]): Promise<Observed> {
-  const contact = await db.selectFrom("contacts").select("id").where("channel", "=", channel).where("channel_user_id", "=", user).executeTakeFirst();
+  const contact = await db
+    .selectFrom("contacts")
+    .select("id")
+    .where("channel", "=", channel)
+    .where("channel_user_id", "=", user)
+    .executeTakeFirst();
   if (!contact) return { replies, ticket: null, ticketCount: 0, handoff: false };
   const tickets = await db
     .selectFrom("tickets")

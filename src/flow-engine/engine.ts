@@ -98,9 +98,15 @@ class Run {
   // ---------------------------------------------------------------- input
 
   onMessage(rawText: string, classification: Classification): void {
-    if (classification.language === "en" || classification.language === "zh") this.state.language = classification.language;
-    const text = this.resolveButton(rawText.trim());
-    const input: Input = { text, classification, confident: classification.confidence >= this.ctx.threshold };
+    const typed = rawText.trim();
+    const text = this.resolveButton(typed);
+    const pressed = this.state.offered.some((b) => b.value === text);
+    // A pressed button or a bare email/code says nothing about the person's language or intent.
+    if (!pressed && speaksLanguage(typed) && (classification.language === "en" || classification.language === "zh")) {
+      this.state.language = classification.language;
+    }
+    const understood = pressed ? { ...classification, intent: "out_of_scope" as const, confidence: 0, source: "button" as const } : classification;
+    const input: Input = { text, classification: understood, confident: understood.confidence >= this.ctx.threshold };
     if (text === "") return this.say("input.empty", {}, this.menuButtons());
     if (this.interrupt(input)) return;
     const frame = this.frame();
@@ -770,6 +776,12 @@ function pick(slots: Record<string, Json>, keys: string[]): Record<string, Json>
   const out: Record<string, Json> = {};
   for (const key of keys) if (slots[key] !== undefined && slots[key] !== null) out[key] = slots[key] as Json;
   return out;
+}
+
+/** True when the text has words once emails, references and numbers are taken out. */
+function speaksLanguage(text: string): boolean {
+  const residue = text.replace(/\S+@\S+/g, " ").replace(/\b[A-Z]{3}-[0-9A-Z]{6}\b/gi, " ").replace(/[+\d][\d\s().-]*/g, " ");
+  return /\p{L}{2,}|\p{Script=Han}/u.test(residue);
 }
 
 const str = (value: Json | undefined): string | null => (typeof value === "string" && value !== "" ? value : null);

@@ -4,8 +4,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
-import type { InboundMessage, Reply } from "../../src/conversations/message.ts";
 import { createTestClock } from "../../src/conversation-tests/test-clock.ts";
+import type { InboundMessage, Reply } from "../../src/conversations/message.ts";
 import { listOutbox } from "../../src/verification/outbox.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -59,7 +59,12 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
   const db = () => app.database.db;
 
   async function contactOf(user: string) {
-    return db().selectFrom("contacts").selectAll().where("channel", "=", "web").where("channel_user_id", "=", user).executeTakeFirstOrThrow();
+    return db()
+      .selectFrom("contacts")
+      .selectAll()
+      .where("channel", "=", "web")
+      .where("channel_user_id", "=", user)
+      .executeTakeFirstOrThrow();
   }
   async function conversationOf(user: string) {
     const contact = await contactOf(user);
@@ -67,7 +72,12 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
   }
   async function transcriptOf(user: string) {
     const conversation = await conversationOf(user);
-    return db().selectFrom("messages").select(["direction", "text", "created_at"]).where("conversation_id", "=", conversation.id).orderBy("id").execute();
+    return db()
+      .selectFrom("messages")
+      .select(["direction", "text", "created_at"])
+      .where("conversation_id", "=", conversation.id)
+      .orderBy("id")
+      .execute();
   }
   async function ticketsOf(user: string) {
     const contact = await contactOf(user);
@@ -137,7 +147,11 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
     expect(results.every((r) => r.replies.length > 0)).toBe(true);
     // Whatever the order, the code was checked exactly once and the flow reached the confirmation.
     expect((await ticketsOf(user)).map((t) => t.status)).toEqual(["confirming"]);
-    const events = await db().selectFrom("ticket_events").select("action").where("ticket_id", "=", (await ticketsOf(user))[0]?.id as string).execute();
+    const events = await db()
+      .selectFrom("ticket_events")
+      .select("action")
+      .where("ticket_id", "=", (await ticketsOf(user))[0]?.id as string)
+      .execute();
     expect(events.filter((e) => e.action === "verified")).toHaveLength(1);
   });
 
@@ -149,7 +163,15 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
     await send(user, "my card is 4242 4242 4242 4242");
     await send(user, "lv.wuhan@example.cn 13800138000");
     const all = (await transcriptOf(user)).map((m) => m.text).join("\n");
-    for (const secret of ["alice@example.com", "7700 900123", "7700900123", "4242 4242 4242 4242", "4242424242424242", "lv.wuhan@example.cn", "13800138000"]) {
+    for (const secret of [
+      "alice@example.com",
+      "7700 900123",
+      "7700900123",
+      "4242 4242 4242 4242",
+      "4242424242424242",
+      "lv.wuhan@example.cn",
+      "13800138000",
+    ]) {
       expect(all).not.toContain(secret);
     }
     const rows = await db().selectFrom("messages").select("text").where("text", "like", "%alice@example.com%").execute();
@@ -159,7 +181,8 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
   it("gives an unknown email exactly the replies of a known one, and never accepts a code", async () => {
     const known = userId();
     const unknown = userId();
-    const replyTexts = (replies: Reply[]) => replies.map((r) => `${r.text} ${JSON.stringify(r.buttons ?? [])}`.replace(/DEL-\w+/g, "DEL-?").replace(/\S+•••\S+/g, "<contact>"));
+    const replyTexts = (replies: Reply[]) =>
+      replies.map((r) => `${r.text} ${JSON.stringify(r.buttons ?? [])}`.replace(/DEL-\w+/g, "DEL-?").replace(/\S+•••\S+/g, "<contact>"));
     await send(known, "I want to delete my account");
     await send(unknown, "I want to delete my account");
     const a = await send(known, "alice@example.com");

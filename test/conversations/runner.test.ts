@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { type ConversationTestApp, createConversationTestApp } from "../../src/conversation-tests/conversation-test-app.ts";
 import { formatResult } from "../../src/conversation-tests/format-result.ts";
-import { ConversationFileError, loadConversations, type ConversationFileProblem, parseConversationFile } from "../../src/conversation-tests/load-conversations.ts";
+import {
+  ConversationFileError,
+  type ConversationFileProblem,
+  loadConversations,
+  parseConversationFile,
+} from "../../src/conversation-tests/load-conversations.ts";
 import { runConversation } from "../../src/conversation-tests/run-conversation.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -18,14 +23,26 @@ function parse(text: string) {
 
 function capture() {
   let text = "";
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
+  const write = (chunk: string) => {
+    text += chunk;
+    return true;
+  };
+  return { stream: { write } as unknown as NodeJS.WritableStream, text: () => text };
 }
 
 describe("conversation file loading", () => {
   it("reads a conversation with defaults and its line", () => {
-    const { conversations, problems } = parse("# c\n- name: one\n  turns:\n    - say: 123456\n    - press: OK\n      expect: { contains: [a] }\n");
+    const { conversations, problems } = parse(
+      "# c\n- name: one\n  turns:\n    - say: 123456\n    - press: OK\n      expect: { contains: [a] }\n",
+    );
     expect(problems).toEqual([]);
-    expect(conversations[0]).toMatchObject({ name: "one", user: "person", channel: "web", line: 2, turns: [{ say: "123456" }, { press: "OK" }] });
+    expect(conversations[0]).toMatchObject({
+      name: "one",
+      user: "person",
+      channel: "web",
+      line: 2,
+      turns: [{ say: "123456" }, { press: "OK" }],
+    });
   });
 
   it("names the file, line and entry of a bad turn", () => {
@@ -76,7 +93,9 @@ describe("running conversations", () => {
   it("passes a conversation whose expectations hold", async () => {
     const result = await runConversation(
       target,
-      conversation("- name: ok\n  turns:\n    - say: I want to delete my account\n      expect: { contains: [DEL-], ticket: { type: delete_account, status: verifying }, handoff: false, tickets: 1 }\n"),
+      conversation(
+        "- name: ok\n  turns:\n    - say: I want to delete my account\n      expect: { contains: [DEL-], ticket: { type: delete_account, status: verifying }, handoff: false, tickets: 1 }\n",
+      ),
     );
     expect(result.status, formatResult(result)).toBe("passed");
   });
@@ -106,9 +125,13 @@ describe("running conversations", () => {
   });
 
   it("fails when a pressed button was not offered, listing what was", async () => {
-    const result = await runConversation(target, conversation("- name: press\n  turns:\n    - say: hello\n    - press: Fly me to the moon\n"));
+    const result = await runConversation(
+      target,
+      conversation("- name: press\n  turns:\n    - say: hello\n    - press: Fly me to the moon\n"),
+    );
     expect(result.status).toBe("failed");
-    if (result.status === "failed") expect(result.failure.problems[0]).toMatch(/button "Fly me to the moon" was not offered; offered: .*"Talk to a person"/);
+    if (result.status === "failed")
+      expect(result.failure.problems[0]).toMatch(/button "Fly me to the moon" was not offered; offered: .*"Talk to a person"/);
   });
 
   it("fills {code} from the outbox and {reference} from the person's ticket", async () => {
@@ -158,7 +181,9 @@ describe("erasure-desk test-conversations", () => {
 
   it("exits 1 when the filter matches nothing", { timeout: 60_000 }, async () => {
     const err = capture();
-    expect(await main(["test-conversations", "--root", root, "--filter", "no such conversation at all"], { stderr: err.stream, env: {} })).toBe(1);
+    expect(
+      await main(["test-conversations", "--root", root, "--filter", "no such conversation at all"], { stderr: err.stream, env: {} }),
+    ).toBe(1);
     expect(err.text()).toMatch(/no conversation matches/);
   });
 });

@@ -34,7 +34,10 @@ describe("checkFlows", () => {
   it("names file and line of a step leading to an unknown step", () => {
     const dir = copyOfFlows();
     const file = join(dir, "flows", "thanks.yaml");
-    writeFileSync(file, "flow: thanks\ndescription: x\ntriggers: [thanks]\nstart: welcome\nsteps:\n  welcome:\n    kind: say\n    message: thanks.welcome\n    next: nowhere\n");
+    writeFileSync(
+      file,
+      "flow: thanks\ndescription: x\ntriggers: [thanks]\nstart: welcome\nsteps:\n  welcome:\n    kind: say\n    message: thanks.welcome\n    next: nowhere\n",
+    );
     const { problems } = checkFlows(join(dir, "flows"), dir);
     expect(problems.map(formatProblem)).toContain('flows/thanks.yaml:6: step "welcome" leads to "nowhere", which is not a step of thanks');
   });
@@ -44,7 +47,9 @@ describe("checkFlows", () => {
     const file = join(dir, "flows", "goodbye.yaml");
     writeFileSync(file, `${readFileSync(file, "utf8")}  orphan:\n    kind: end\n    message: goodbye.bye\n`);
     const { problems } = checkFlows(join(dir, "flows"), dir);
-    expect(problems.map(formatProblem)).toContain(`flows/goodbye.yaml:${lineOf(file, "  orphan:")}: step "orphan" can never be reached from "bye"`);
+    expect(problems.map(formatProblem)).toContain(
+      `flows/goodbye.yaml:${lineOf(file, "  orphan:")}: step "orphan" can never be reached from "bye"`,
+    );
   });
 
   it("names a missing translation", () => {
@@ -53,7 +58,9 @@ describe("checkFlows", () => {
     const en = join(dir, "flows", "messages", "en.yaml");
     edit(zh, 'goodbye.bye: "', 'goodbye.bye_gone: "');
     const problems = checkFlows(join(dir, "flows"), dir).problems.map(formatProblem);
-    expect(problems).toContain(`flows/messages/zh.yaml:1: missing translation of "goodbye.bye" (in flows/messages/en.yaml:${lineOf(en, "goodbye.bye:")})`);
+    expect(problems).toContain(
+      `flows/messages/zh.yaml:1: missing translation of "goodbye.bye" (in flows/messages/en.yaml:${lineOf(en, "goodbye.bye:")})`,
+    );
     expect(problems.some((p) => p.includes('uses message "goodbye.bye", missing from messages/zh.yaml'))).toBe(true);
   });
 
@@ -74,7 +81,9 @@ describe("checkFlows", () => {
     edit(join(dir, "flows", "messages", "zh.yaml"), "申请 {reference} 已关闭，没有删除任何数据。", "申请 {ref} 已关闭，没有删除任何数据。");
     const problems = checkFlows(join(dir, "flows"), dir).problems.map(formatProblem);
     expect(problems.some((p) => p.startsWith(`flows/goodbye.yaml:${line}: steps.bye.kind`))).toBe(true);
-    expect(problems.some((p) => /zh\.yaml:\d+: "flow\.switched" uses placeholders \{ref\} but English uses \{reference\}/.test(p))).toBe(true);
+    expect(problems.some((p) => /zh\.yaml:\d+: "flow\.switched" uses placeholders \{ref\} but English uses \{reference\}/.test(p))).toBe(
+      true,
+    );
   });
 
   it("loadFlows throws one error listing every problem", () => {

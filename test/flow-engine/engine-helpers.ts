@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { type Classification, type DetectedLanguage, emptyEntities, type Entities, type IntentName } from "../../src/domain/intent.ts";
+import { type Classification, type DetectedLanguage, type Entities, emptyEntities, type IntentName } from "../../src/domain/intent.ts";
 import type { TicketStatus, TicketType } from "../../src/domain/ticket.ts";
 import type { FlowSet } from "../../src/flow-engine/definition.ts";
-import { type ConversationState, type EngineContext, type EngineEvent, type Outcome, advance } from "../../src/flow-engine/engine.ts";
+import { advance, type ConversationState, type EngineContext, type EngineEvent, type Outcome } from "../../src/flow-engine/engine.ts";
 import { loadFlows } from "../../src/flow-engine/load-flows.ts";
 import type { RequestResult, TicketView } from "../../src/flow-engine/requests.ts";
 
@@ -44,7 +44,16 @@ export function said(
 export const result = (r: RequestResult): EngineEvent => ({ kind: "result", result: r });
 
 export function ticket(status: TicketStatus, type: TicketType = "delete_account", extra: Partial<TicketView> = {}): TicketView {
-  return { id: "t1", reference: "DEL-ABC234", type, status, legalDeadline: "2026-04-01", jurisdiction: "gdpr", scheduledFor: null, ...extra };
+  return {
+    id: "t1",
+    reference: "DEL-ABC234",
+    type,
+    status,
+    legalDeadline: "2026-04-01",
+    jurisdiction: "gdpr",
+    scheduledFor: null,
+    ...extra,
+  };
 }
 
 export const texts = (outcome: Outcome): string => outcome.replies.map((r) => r.text).join("\n");

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { type ConversationState, advance, initialState, maskEmail, maskPhone } from "../../src/flow-engine/engine.ts";
-import { NOW, context, labels, play, result, said, texts, ticket } from "./engine-helpers.ts";
+import { advance, type ConversationState, initialState, maskEmail, maskPhone } from "../../src/flow-engine/engine.ts";
+import { context, labels, NOW, play, result, said, texts, ticket } from "./engine-helpers.ts";
 
 const start = (): ConversationState => initialState("en");
 
 /** The state after "delete my account" → ticket opened → asked for a contact. */
 function askedForContact() {
-  return play(start(), [said("I want to delete my account", "delete_account"), result({ kind: "ticket", ticket: ticket("verifying"), reused: false })]);
+  return play(start(), [
+    said("I want to delete my account", "delete_account"),
+    result({ kind: "ticket", ticket: ticket("verifying"), reused: false }),
+  ]);
 }
 
 /** Then the email, an account found, a code sent: waiting for the code. */
@@ -14,7 +17,10 @@ function askedForCode() {
   return play(askedForContact().state, [
     said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }),
     result({ kind: "account", accountId: "acc-alice" }),
-    result({ kind: "code_sent", result: { kind: "sent", medium: "email", destinationHint: "a•••e@example.com", expiresAt: NOW.toISOString() } }),
+    result({
+      kind: "code_sent",
+      result: { kind: "sent", medium: "email", destinationHint: "a•••e@example.com", expiresAt: NOW.toISOString() },
+    }),
   ]);
 }
 
@@ -43,11 +49,19 @@ describe("flow engine: delete_account step by step", () => {
     expect(texts(outcome)).toContain("1 April 2026");
     expect(texts(outcome)).toContain("GDPR");
     expect(labels(outcome)).toContain("Talk to a person");
-    expect(outcome.state.stack[0]).toMatchObject({ step: "verify", phase: "ask_contact", slots: { ticketRef: "DEL-ABC234", ticketStatus: "verifying" } });
+    expect(outcome.state.stack[0]).toMatchObject({
+      step: "verify",
+      phase: "ask_contact",
+      slots: { ticketRef: "DEL-ABC234", ticketStatus: "verifying" },
+    });
   });
 
   it("looks the contact up, sends a code, and says so without revealing whether the account exists", () => {
-    const find = advance(askedForContact().state, said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }), context());
+    const find = advance(
+      askedForContact().state,
+      said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }),
+      context(),
+    );
     expect(find.request).toEqual({ kind: "find_account", lookup: { email: "alice@example.com" } });
     const send = advance(find.state, result({ kind: "account", accountId: "acc-alice" }), context());
     expect(send.request).toEqual({ kind: "send_code", accountId: "acc-alice", ticketId: "t1" });
@@ -63,7 +77,11 @@ describe("flow engine: delete_account step by step", () => {
   it("checks the code, records the account, moves the ticket to confirming and explains", () => {
     const check = advance(askedForCode().state, said("123456", "out_of_scope", { entities: { codes: ["123456"] } }), context());
     expect(check.request).toEqual({ kind: "check_code", code: "123456", ticketId: "t1" });
-    const verified = advance(check.state, result({ kind: "code_checked", result: { kind: "verified", accountId: "acc-alice" } }), context());
+    const verified = advance(
+      check.state,
+      result({ kind: "code_checked", result: { kind: "verified", accountId: "acc-alice" } }),
+      context(),
+    );
     expect(verified.request).toEqual({ kind: "move_ticket", ticketId: "t1", to: "confirming" });
     expect(verified.state.stack[0]?.slots.accountId).toBe("acc-alice");
     const explain = advance(verified.state, result({ kind: "ticket", ticket: ticket("confirming"), reused: false }), context());
@@ -88,14 +106,26 @@ describe("flow engine: delete_account step by step", () => {
   it("schedules after the cooling-off on yes, and tells what happens next", () => {
     const yes = advance(atConfirmation().state, said("yes", "affirm"), context());
     expect(yes.request).toEqual({ kind: "move_ticket", ticketId: "t1", to: "scheduled", scheduledFor: "2026-03-05T09:00:00.000Z" });
-    const done = advance(yes.state, result({ kind: "ticket", ticket: ticket("scheduled", "delete_account", { scheduledFor: "2026-03-05T09:00:00.000Z" }), reused: false }), context());
+    const done = advance(
+      yes.state,
+      result({
+        kind: "ticket",
+        ticket: ticket("scheduled", "delete_account", { scheduledFor: "2026-03-05T09:00:00.000Z" }),
+        reused: false,
+      }),
+      context(),
+    );
     expect(texts(done)).toContain("5 March 2026 at 09:00 UTC");
     expect(labels(done)).toEqual(["Cancel my request", "Talk to a person"]);
     expect(done.state.stack).toEqual([]);
   });
 
   it("goes straight to in_progress when the type has no cooling-off", () => {
-    const yes = advance(atConfirmation().state, said("yes", "affirm"), context({ coolingOffHours: { delete_account: 0, unlink_payment: 0, remove_verification: 0, export_data: 0 } }));
+    const yes = advance(
+      atConfirmation().state,
+      said("yes", "affirm"),
+      context({ coolingOffHours: { delete_account: 0, unlink_payment: 0, remove_verification: 0, export_data: 0 } }),
+    );
     expect(yes.request).toEqual({ kind: "move_ticket", ticketId: "t1", to: "in_progress" });
   });
 
@@ -105,7 +135,11 @@ describe("flow engine: delete_account step by step", () => {
   });
 
   it("skips the code for a chat already linked to the account", () => {
-    const outcome = play(start(), [said("delete my account", "delete_account"), result({ kind: "ticket", ticket: ticket("verifying"), reused: false })], context({ linkedAccountId: "acc-1" }));
+    const outcome = play(
+      start(),
+      [said("delete my account", "delete_account"), result({ kind: "ticket", ticket: ticket("verifying"), reused: false })],
+      context({ linkedAccountId: "acc-1" }),
+    );
     expect(texts(outcome)).toContain("already verified");
     expect(outcome.request).toEqual({ kind: "move_ticket", ticketId: "t1", to: "confirming" });
   });
@@ -143,7 +177,12 @@ describe("flow engine: stop, switch, handoff", () => {
 
   it("switching to another request closes the current ticket, then opens the other, keeping the proof of identity", () => {
     const switched = advance(atConfirmation().state, said("switch:unlink_payment"), context());
-    expect(switched.request).toEqual({ kind: "move_ticket", ticketId: "t1", to: "cancelled", reason: "person chose unlink_payment instead" });
+    expect(switched.request).toEqual({
+      kind: "move_ticket",
+      ticketId: "t1",
+      to: "cancelled",
+      reason: "person chose unlink_payment instead",
+    });
     const opened = advance(switched.state, result({ kind: "ticket", ticket: ticket("cancelled"), reused: false }), context());
     expect(texts(opened)).toContain("I've closed request DEL-ABC234");
     expect(opened.request).toEqual({ kind: "open_ticket", type: "unlink_payment", accountId: "acc-alice" });
@@ -173,7 +212,11 @@ describe("flow engine: stop, switch, handoff", () => {
   });
 
   it("a failed request offers a person and a retry", () => {
-    const find = advance(askedForContact().state, said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }), context());
+    const find = advance(
+      askedForContact().state,
+      said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }),
+      context(),
+    );
     const failed = advance(find.state, result({ kind: "failed", code: "DIRECTORY_UNAVAILABLE" }), context());
     expect(texts(failed)).toContain("isn't answering");
     expect(labels(failed)).toEqual(["Talk to a person", "Try again"]);
@@ -222,7 +265,11 @@ describe("flow engine: buttons and misunderstandings", () => {
   });
 
   it("a code for an unknown account is always wrong, and the fifth locks and hands off", () => {
-    const find = advance(askedForContact().state, said("x@example.com", "out_of_scope", { entities: { emails: ["x@example.com"] } }), context());
+    const find = advance(
+      askedForContact().state,
+      said("x@example.com", "out_of_scope", { entities: { emails: ["x@example.com"] } }),
+      context(),
+    );
     let state = advance(find.state, result({ kind: "account", accountId: null }), context()).state;
     for (let left = 4; left >= 1; left--) {
       const outcome = advance(state, said("123456", "out_of_scope", { entities: { codes: ["123456"] } }), context());
@@ -242,7 +289,10 @@ describe("flow engine: buttons and misunderstandings", () => {
   });
 
   it("replies in the language of the message", () => {
-    const outcome = play(initialState("en"), [said("我要注销账号", "delete_account", { language: "zh" }), result({ kind: "ticket", ticket: ticket("verifying"), reused: false })]);
+    const outcome = play(initialState("en"), [
+      said("我要注销账号", "delete_account", { language: "zh" }),
+      result({ kind: "ticket", ticket: ticket("verifying"), reused: false }),
+    ]);
     expect(texts(outcome)).toContain("2026年4月1日");
     expect(labels(outcome)).toEqual(["转人工客服"]);
   });

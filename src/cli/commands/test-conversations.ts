@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import { ConversationFileError } from "../../conversation-tests/load-conversations.ts";
 import { formatSummary } from "../../conversation-tests/format-result.ts";
+import { ConversationFileError } from "../../conversation-tests/load-conversations.ts";
 import { runConversationTests } from "../../conversation-tests/run-conversation-tests.ts";
 import { FlowValidationError } from "../../flow-engine/load-flows.ts";
 import { type Command, parseFlags } from "../command.ts";
