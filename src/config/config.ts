@@ -21,6 +21,13 @@ const url = (protocols: RegExp, example: string) =>
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Any scheme other than postgres/sqlite/file (mysql://, redis://…) is refused, not taken for a SQLite file name. */
+function isDatabaseUrl(value: string): boolean {
+  if (value === "" || value === ":memory:") return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^(postgres(ql)?|sqlite|file):/i.test(value)) return false;
+  return /^(postgres(ql)?:\/\/|sqlite:|file:|[./\w])/.test(value);
+}
+
 /**
  * Every setting, from the environment. Each field is documented once, here; `.env.example`
  * lists the same variables for operators.
@@ -35,8 +42,7 @@ const schema = z.object({
     .string()
     .trim()
     .default("")
-    // Any other scheme (mysql://, redis://…) would otherwise be taken for a SQLite file name.
-    .refine((value) => value === "" || value === ":memory:" || (/^(postgres(ql)?:\/\/|sqlite:|file:|[./\w])/.test(value) && !/^(?!postgres(ql)?:|sqlite:|file:)[a-z][a-z0-9+.-]*:\/\//i.test(value)), {
+    .refine(isDatabaseUrl, {
       error: "expected postgres://user@host/db, sqlite:path/to/file.sqlite or a file path",
     }),
   /** debug | info | warn | error */

@@ -36,12 +36,25 @@ export function detectYesNo(text: string): "yes" | "no" | undefined {
   if (!normalized || normalized.length > 40) return undefined;
   const direct = ANSWERS.get(normalized) ?? ANSWERS.get(normalized.replace(POLITE_TAIL, ""));
   if (direct) return direct;
-  // Repeated or run-together answers: "yes yes", "好的好的", "嗯嗯好". Mixed polarity ("不好") is not an answer.
+  // Several answers in a row: "yep go ahead", "yes yes", "好的好的", "嗯嗯好". Mixed polarity ("不好") is not an answer.
+  const words = normalized.replace(POLITE_TAIL, "").split(" ");
   const found = new Set<"yes" | "no">();
-  for (const part of normalized.replace(POLITE_TAIL, "").split(" ")) {
-    const answers = ANSWERS.get(part) ? [ANSWERS.get(part)] : segmentHan(part);
-    if (!answers) return undefined;
-    for (const answer of answers) if (answer) found.add(answer);
+  for (let i = 0; i < words.length; ) {
+    let matched = 0;
+    for (let n = Math.min(4, words.length - i); n > 0 && !matched; n--) {
+      const answer = ANSWERS.get(words.slice(i, i + n).join(" "));
+      if (answer) {
+        found.add(answer);
+        matched = n;
+      }
+    }
+    if (!matched) {
+      const answers = segmentHan(words[i] as string);
+      if (!answers) return undefined;
+      for (const answer of answers) found.add(answer);
+      matched = 1;
+    }
+    i += matched;
   }
   return found.size === 1 ? [...found][0] : undefined;
 }

@@ -6,6 +6,11 @@ import { INTENTS, LANGUAGES } from "../domain/intent.ts";
 const text = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? "is required" : `expected ${what}`) }).trim().min(1, `${what} must not be empty`);
 
+/** A custom message for a wrong type only; other issues (unknown keys…) keep zod's own message. */
+const typeError = (message: string) => ({
+  error: (issue: { code: string }) => (issue.code === "invalid_type" ? message : undefined),
+});
+
 const intentName = z.enum(INTENTS, {
   error: (issue) => `unknown intent ${JSON.stringify(issue.input)}; known intents: ${INTENTS.join(", ")}`,
 });
@@ -16,7 +21,7 @@ export const phraseFileSchema = z.strictObject(
     intent: intentName,
     phrases: z.array(text("a string"), { error: "expected a list of phrases" }).min(1, "needs at least one phrase"),
   },
-  { error: "expected a mapping with `intent` and `phrases`" },
+  typeError("expected a mapping with `intent` and `phrases`"),
 );
 
 /** `intents/intents.yaml` */
@@ -33,15 +38,15 @@ export const intentsFileSchema = z.strictObject(
           description: text("a one-line description"),
           bias: z.number({ error: "expected a number" }).min(-5, "must be between -5 and 5").max(5, "must be between -5 and 5").optional(),
         },
-        { error: "expected `name` and `description`" },
+        typeError("expected a mapping with `name` and `description`"),
       ),
       { error: "expected a list of intents" },
     ),
   },
-  { error: "expected a mapping with `outOfScopeThreshold` and `intents`" },
+  typeError("expected a mapping with `outOfScopeThreshold` and `intents`"),
 );
 
-const patternSchema = z
+export const patternSchema = z
   .strictObject(
     {
       id: text("an id").regex(/^[a-z0-9][a-z0-9_-]*$/, "use lower-case letters, digits, - and _"),
@@ -51,17 +56,17 @@ const patternSchema = z
       regex: text("a regular expression").optional(),
       weight: z.number({ error: "expected a number" }).min(-10, "must be between -10 and 10").max(10, "must be between -10 and 10").optional(),
     },
-    { error: "expected a pattern mapping" },
+    typeError("expected a pattern mapping with `id` and `keywords` or `regex`"),
   )
   .refine((p) => (p.keywords === undefined) !== (p.regex === undefined), "needs exactly one of `keywords` or `regex`")
   .refine((p) => (p.intent === undefined) === (p.weight === undefined), "`intent` and `weight` go together (a pattern without them is a concept feature)");
 
-/** `intents/patterns.yaml` */
+/** `intents/patterns.yaml`; each entry is checked on its own with `patternSchema` so every bad one is reported. */
 export const patternsFileSchema = z.strictObject(
-  { patterns: z.array(patternSchema, { error: "expected a list of patterns" }) },
-  { error: "expected a mapping with `patterns`" },
+  { patterns: z.array(z.unknown(), { error: "expected a list of patterns" }) },
+  typeError("expected a mapping with `patterns`"),
 );
 
 export type PhraseFile = z.infer<typeof phraseFileSchema>;
 export type IntentsFile = z.infer<typeof intentsFileSchema>;
-export type PatternsFile = z.infer<typeof patternsFileSchema>;
+export type PatternEntry = z.infer<typeof patternSchema>;

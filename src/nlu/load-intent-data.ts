@@ -8,7 +8,7 @@ import { INTENTS, LANGUAGES } from "../domain/intent.ts";
 import type { IntentData, PatternDefinition, TrainingExample } from "./intent-data.ts";
 import type { IntentDataProblem } from "./intent-data-error.ts";
 import { IntentDataError } from "./intent-data-error.ts";
-import { intentsFileSchema, patternsFileSchema, phraseFileSchema } from "./intent-data-schema.ts";
+import { intentsFileSchema, patternSchema, patternsFileSchema, phraseFileSchema } from "./intent-data-schema.ts";
 import { normalizeText } from "./normalize-text.ts";
 
 const INTENTS_FILE = "intents.yaml";
@@ -57,15 +57,21 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
   const patternsText = await read(PATTERNS_FILE);
   const parsedPatterns = patternsText === undefined ? undefined : parseYaml(patternsText, patternsFile, patternsFileSchema, problems);
   const patternIds = new Set<string>();
-  parsedPatterns?.value?.patterns.forEach((pattern, i) => {
-    const entry = ["patterns", i];
-    if (patternIds.has(pattern.id)) problems.push(at(parsedPatterns, patternsFile, entry, `duplicate pattern id ${pattern.id}`));
+  parsedPatterns?.value?.patterns.forEach((entry, i) => {
+    const entryPath = ["patterns", i];
+    const result = patternSchema.safeParse(entry);
+    if (!result.success) {
+      for (const issue of result.error.issues) problems.push(at(parsedPatterns, patternsFile, [...entryPath, ...issuePath(issue)], issue.message));
+      return;
+    }
+    const pattern = result.data;
+    if (patternIds.has(pattern.id)) problems.push(at(parsedPatterns, patternsFile, entryPath, `duplicate pattern id ${pattern.id}`));
     patternIds.add(pattern.id);
     if (pattern.regex !== undefined) {
       try {
         new RegExp(pattern.regex, "u");
       } catch (error) {
-        problems.push(at(parsedPatterns, patternsFile, [...entry, "regex"], `invalid regular expression: ${(error as Error).message}`));
+        problems.push(at(parsedPatterns, patternsFile, [...entryPath, "regex"], `invalid regular expression: ${(error as Error).message}`));
       }
     }
     const { language, keywords, regex, intent, weight, ...rest } = pattern;
@@ -75,7 +81,7 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
       ...(language ? { language } : {}),
       ...(keywords ? { keywords } : {}),
       ...(regex ? { regex } : {}),
-      source: { file: patternsFile, line: parsedPatterns.lineOf(entry) },
+      source: { file: patternsFile, line: parsedPatterns.lineOf(entryPath) },
     });
   });
 
@@ -147,17 +153,23 @@ function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S, p
   };
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      problems.push({ file, line: error.linePos?.[0].line, entry: "", message: error.message.split("\n")[0] as string });
+      // The line is in the prefix already; yaml repeats it in the message.
+      const message = (error.message.split("\n")[0] as string).replace(/ at line \d+, column \d+:?$/, "");
+      problems.push({ file, line: error.linePos?.[0].line, entry: "", message });
     }
     return { lineOf };
   }
   const result = schema.safeParse(doc.toJS());
   if (result.success) return { value: result.data, lineOf };
   for (const issue of result.error.issues) {
-    const entryPath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const entryPath = issuePath(issue);
     problems.push({ file, line: lineOf(entryPath), entry: formatEntry(entryPath), message: issue.message });
   }
   return { lineOf };
+}
+
+function issuePath(issue: { path: PropertyKey[] }): (string | number)[] {
+  return issue.path.filter((p): p is string | number => typeof p !== "symbol");
 }
 
 function at(parsed: ParsedFile<unknown>, file: string, entryPath: (string | number)[], message: string): IntentDataProblem {

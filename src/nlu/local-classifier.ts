@@ -15,7 +15,7 @@ export interface LocalClassifierOptions {
   scorer?: Partial<ScorerOptions>;
   /** Calibrated confidence below which the answer is `out_of_scope`; default: `intents.yaml`'s threshold. */
   threshold?: number;
-  /** Folds for fitting the softmax temperature on held-out predictions; default 4. */
+  /** Folds for fitting the softmax temperature on held-out predictions; default 2 (each fold trains on half the data, so calibration costs one more training). */
   calibrationFolds?: number;
   /** A temperature fitted earlier on the same data (e.g. from the model cache); skips calibration. */
   temperature?: number;
@@ -61,7 +61,7 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
         scorerOptions,
       );
       return test.map((i) => fold.score((data.examples[i] as TrainingExample).text));
-    }, options.calibrationFolds ?? 4);
+    }, options.calibrationFolds ?? 2);
   const threshold = options.threshold ?? data.threshold;
   const bias = new Float64Array(INTENTS.length);
   for (const intent of data.intents) if (intent.bias) bias[CLASS_INDEX.get(intent.name) as number] = intent.bias;
@@ -87,6 +87,10 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
       entities: extractEntities(text),
       source: "local" as const,
     };
+    if (base.entities.yesNo === undefined && !/[\p{L}\p{N}]/u.test(text)) {
+      // Nothing to read (blank, punctuation, emoji): nothing the model could know.
+      return { ...base, intent: "out_of_scope", confidence: 1 };
+    }
     if (top.intent !== "out_of_scope" && top.confidence < threshold) {
       // Not sure enough of any intent: out_of_scope with the probability that the best guess is wrong,
       // the guess kept as the runner-up (the hybrid classifier may ask the LLM about it).

@@ -14,7 +14,9 @@ export function createRandom(seed: number): () => number {
 export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
+    const swap = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = swap;
   }
   return items;
 }

@@ -57,9 +57,9 @@ export function scanPersonalData(text: string): PersonalDataSpan[] {
     if (taken[start]) continue;
     add({ kind: "ticket_ref", start, end: start + match[0].length, value: match[0].toUpperCase() });
   }
-  const codeContext = CODE_WORDS.test(text);
+  const context: CodeContext = { codeWords: CODE_WORDS.test(text), alone: text.trim() };
   for (const run of findDigitRuns(text, taken)) {
-    for (const span of classifyRun(text, run, codeContext)) add(span);
+    for (const span of classifyRun(text, run, context)) add(span);
   }
   return spans.sort((a, b) => a.start - b.start);
 }
@@ -122,7 +122,14 @@ function isNumberJoiner(sep: string, nextDigits: number): boolean {
   return false;
 }
 
-function classifyRun(text: string, groups: DigitGroup[], codeContext: boolean): PersonalDataSpan[] {
+interface CodeContext {
+  /** The text mentions a code ("code", "OTP", "验证码"), so even a year-like number may be one. */
+  codeWords: boolean;
+  /** The trimmed text: a number that is the whole message is a code. */
+  alone: string;
+}
+
+function classifyRun(text: string, groups: DigitGroup[], context: CodeContext): PersonalDataSpan[] {
   const first = groups[0] as DigitGroup;
   const last = groups[groups.length - 1] as DigitGroup;
   const before = text[first.start - 1] ?? "";
@@ -155,7 +162,7 @@ function classifyRun(text: string, groups: DigitGroup[], codeContext: boolean): 
   if (groups.length === 1 || spans.length > 0) {
     for (const index of leftovers) {
       const group = groups[index] as DigitGroup;
-      if (isCode(text, group, codeContext)) spans.push({ kind: "code", start: group.start, end: group.end, value: group.digits });
+      if (isCode(text, group, context)) spans.push({ kind: "code", start: group.start, end: group.end, value: group.digits });
     }
   }
   return spans;
@@ -207,17 +214,17 @@ function isDateShape(lengths: number[]): boolean {
   return shape === "4,2,2" || shape === "4,1,1" || shape === "4,1,2" || shape === "4,2,1" || shape === "2,2,4" || shape === "1,1,4" || shape === "1,2,4" || shape === "2,1,4";
 }
 
-function isCode(text: string, group: DigitGroup, codeContext: boolean): boolean {
+function isCode(text: string, group: DigitGroup, context: CodeContext): boolean {
   const length = group.digits.length;
   if (length < 4 || length > 8) return false;
   if (WORD_CHAR.test(text[group.end] ?? "")) return false;
-  if (text.trim() === group.digits) return true;
+  if (context.alone.length === length && context.alone === group.digits) return true;
   const head = text.slice(Math.max(0, group.start - 24), group.start);
   const tail = text.slice(group.end, group.end + 12);
   if (CURRENCY_BEFORE.test(head) || NOT_A_CODE_BEFORE.test(head) || NOT_A_CODE_AFTER.test(tail)) return false;
   if (/^[-.,/:]\d/.test(tail) || /\d[-/]$/.test(head)) return false;
   const year = Number(group.digits);
-  if (length === 4 && year >= 1900 && year <= 2099 && !codeContext) return false;
+  if (length === 4 && year >= 1900 && year <= 2099 && !context.codeWords) return false;
   return true;
 }
 

@@ -3,7 +3,7 @@
 // character missing here still reaches the model through the character n-grams of traditional phrases.
 // A few Cantonese particles map to their Mandarin counterparts (唔 → 不, 咗 → 了) for the same reason.
 const PAIRS =
-  "帳帐 賬账 號号 戶户 註注 銷销 刪删 資资 錄录 綁绑 銀银 認认 證证 實实 個个 體体 驗验 請请 問问 麼么 謝谢 幫帮 們们 " +
+  "帳账 賬账 號号 戶户 註注 銷销 刪删 資资 錄录 綁绑 銀银 認认 證证 實实 個个 體体 驗验 請请 問问 麼么 謝谢 幫帮 們们 " +
   "這这 說说 對对 還还 會会 沒没 為为 時时 後后 來来 裡里 見见 開开 關关 務务 錢钱 轉转 訊讯 電电 話话 碼码 郵邮 費费 " +
   "單单 據据 導导 載载 複复 製制 進进 處处 經经 過过 週周 無无 聯联 繫系 應应 該该 與与 給给 讓让 機机 構构 護护 隱隐 " +
   "權权 訂订 購购 買买 賣卖 價价 貨货 運运 發发 錯错 誤误 題题 舊旧 車车 門门 區区 東东 長长 書书 樂乐 學学 習习 聽听 " +

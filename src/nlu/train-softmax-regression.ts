@@ -11,10 +11,12 @@ export interface SoftmaxRegressionOptions {
   l2: number;
   /** Initial learning rate; decays as 1 / (1 + l2 · rate · t) (Bottou's schedule). */
   learningRate: number;
+  /** Skip the weight update when no class's gradient reaches this (the example is already learned). */
+  skipBelow: number;
   seed: number;
 }
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { optimizer: "sgd", epochs: 20, l2: 1e-6, learningRate: 1, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { optimizer: "sgd", epochs: 15, l2: 1e-6, learningRate: 1.5, skipBelow: 0.01, seed: 7 };
 
 export interface TrainingSet {
   vectors: readonly SparseVector[];
@@ -71,11 +73,15 @@ export function trainSoftmaxRegression(set: TrainingSet, options: SoftmaxRegress
       const step = rate * (set.sampleWeights ? (set.sampleWeights[i] as number) : 1);
       scale *= 1 - rate * l2;
       const label = labels[i] as number;
+      let largest = 0;
       for (let c = 0; c < C; c++) {
         const gradient = (scores[c] as number) / sum - (c === label ? 1 : 0);
         bias[c] = (bias[c] as number) - step * gradient;
         scores[c] = (step * gradient) / scale;
+        largest = Math.max(largest, Math.abs(gradient));
       }
+      // Examples the model already gets right with near certainty would move nothing measurable.
+      if (largest < options.skipBelow) continue;
       for (let k = 0; k < n; k++) {
         const base = row[k] as number;
         const v = vals[k] as number;

@@ -192,7 +192,7 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
  * every schema of the database, finds another schema's kysely_migration (a parallel test run, another
  * tenant) and then fails with `relation "kysely_migration_lock" does not exist` in ours.
  */
-async function migratorFor(db: Kysely<any>): Promise<Migrator> {
+async function migratorFor(db: Kysely<unknown>): Promise<Migrator> {
   const provider = { getMigrations: async () => migrations };
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return new Migrator({ db, provider });
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -60,7 +60,10 @@ describe("loadConfig defaults", () => {
   });
 
   it("treats an empty variable (PORT= in a .env file) as unset, not as zero", () => {
-    expect(loadConfig({ PORT: "", DEADLINE_DEFAULT_DAYS: "", INTERNAL_TARGET_RATIO: "", HOST: "" }).http).toEqual({ port: 3000, host: "0.0.0.0" });
+    expect(loadConfig({ PORT: "", DEADLINE_DEFAULT_DAYS: "", INTERNAL_TARGET_RATIO: "", HOST: "" }).http).toEqual({
+      port: 3000,
+      host: "0.0.0.0",
+    });
     expect(loadConfig({ DEADLINE_DEFAULT_DAYS: "" }).deadlines.defaultDays).toBe(30);
   });
 });

@@ -7,8 +7,8 @@ import {
   type DeadlinePolicy,
   daysBetween,
   isWorkingDay,
-  JURISDICTIONS,
   JURISDICTION_RULES,
+  JURISDICTIONS,
   type Jurisdiction,
 } from "../../src/domain/deadlines.ts";
 
@@ -121,19 +121,20 @@ describe("configured default period", () => {
 });
 
 describe("internal target", () => {
-  it.each(JURISDICTIONS.flatMap((jurisdiction) => ["2026-01-31", "2026-09-25", "2026-12-31", "2028-02-29"].map((day) => [jurisdiction, day])))(
-    "%s from %s: after receipt and before the legal deadline",
-    (jurisdiction, received) => {
-      const deadline = computeDeadline(at(received as string), jurisdiction as Jurisdiction);
-      expect(deadline.internalTarget > (received as string)).toBe(true);
-      expect(deadline.internalTarget < deadline.legalDeadline).toBe(true);
-    },
-  );
+  it.each(
+    JURISDICTIONS.flatMap((jurisdiction) => ["2026-01-31", "2026-09-25", "2026-12-31", "2028-02-29"].map((day) => [jurisdiction, day])),
+  )("%s from %s: after receipt and before the legal deadline", (jurisdiction, received) => {
+    const deadline = computeDeadline(at(received as string), jurisdiction as Jurisdiction);
+    expect(deadline.internalTarget > (received as string)).toBe(true);
+    expect(deadline.internalTarget < deadline.legalDeadline).toBe(true);
+  });
 
   it("is the given fraction of the legal period", () => {
     // GDPR from 31 Jan: 28 days to 28 Feb; half is 14 days → 14 Feb; a quarter is 7 → 7 Feb.
     expect(computeDeadline(at("2026-01-31"), "gdpr").internalTarget).toBe("2026-02-14");
-    expect(computeDeadline(at("2026-01-31"), "gdpr", { ...DEFAULT_DEADLINE_POLICY, internalTargetRatio: 0.25 }).internalTarget).toBe("2026-02-07");
+    expect(computeDeadline(at("2026-01-31"), "gdpr", { ...DEFAULT_DEADLINE_POLICY, internalTargetRatio: 0.25 }).internalTarget).toBe(
+      "2026-02-07",
+    );
     // A ratio of 1 aims at the legal day itself.
     const full = computeDeadline(at("2026-03-01"), "ccpa", { ...DEFAULT_DEADLINE_POLICY, internalTargetRatio: 1 });
     expect(full.internalTarget).toBe(full.legalDeadline);

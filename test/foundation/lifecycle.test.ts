@@ -68,7 +68,9 @@ function inputFor(to: TicketStatus): TransitionInput {
 }
 
 const legalPairs = TICKET_STATUSES.flatMap((from) => LEGAL[from].map((to) => [from, to] as const));
-const illegalPairs = TICKET_STATUSES.flatMap((from) => TICKET_STATUSES.filter((to) => !LEGAL[from].includes(to)).map((to) => [from, to] as const));
+const illegalPairs = TICKET_STATUSES.flatMap((from) =>
+  TICKET_STATUSES.filter((to) => !LEGAL[from].includes(to)).map((to) => [from, to] as const),
+);
 
 function transitionError(action: () => unknown): TicketTransitionError {
   try {
@@ -147,7 +149,9 @@ describe("required facts", () => {
   });
 
   it("an illegal move is reported as illegal even when facts are missing too", () => {
-    expect(transitionError(() => transition(ticketIn("completed"), { to: "cancelled", actor: "bot", at: NOW })).code).toBe("ILLEGAL_TRANSITION");
+    expect(transitionError(() => transition(ticketIn("completed"), { to: "cancelled", actor: "bot", at: NOW })).code).toBe(
+      "ILLEGAL_TRANSITION",
+    );
   });
 });
 
@@ -162,7 +166,12 @@ describe("milestone timestamps", () => {
     const started = transition(scheduled.ticket, { to: "in_progress", actor: "scheduler", at: t2 });
     const completed = transition(started.ticket, { to: "completed", actor: "system", at: t3 });
 
-    expect([verified, scheduled, started, completed].map(({ event }) => event.action)).toEqual(["verified", "scheduled", "started", "completed"]);
+    expect([verified, scheduled, started, completed].map(({ event }) => event.action)).toEqual([
+      "verified",
+      "scheduled",
+      "started",
+      "completed",
+    ]);
     expect(completed.ticket).toMatchObject({
       status: "completed",
       verifiedAt: t0.toISOString(),
@@ -183,7 +192,11 @@ describe("milestone timestamps", () => {
 
   it("starting a scheduled ticket keeps the earlier confirmation time", () => {
     const confirmedAt = "2026-03-01T10:00:00.000Z";
-    const { ticket } = transition(ticketIn("scheduled", { confirmedAt, scheduledFor: NOW.toISOString() }), { to: "in_progress", actor: "scheduler", at: NOW });
+    const { ticket } = transition(ticketIn("scheduled", { confirmedAt, scheduledFor: NOW.toISOString() }), {
+      to: "in_progress",
+      actor: "scheduler",
+      at: NOW,
+    });
     expect(ticket.confirmedAt).toBe(confirmedAt);
   });
 

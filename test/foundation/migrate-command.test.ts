@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -70,9 +70,14 @@ describe("erasure-desk migrate on SQLite", () => {
   });
 
   it("a file that cannot be created is a clear error, not a crash", async () => {
-    const result = await run(["migrate"], { DATABASE_URL: "/proc/erasure-desk/desk.sqlite" });
+    // A directory that is really a file: mkdir fails (EEXIST or ENOTDIR).
+    const blocker = join(dir, "not-a-directory");
+    await writeFile(blocker, "");
+    const file = join(blocker, "desk.sqlite");
+    const result = await run(["migrate"], { DATABASE_URL: file });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^erasure-desk migrate: cannot open the database \(SQLite \/proc\/erasure-desk\/desk.sqlite\)/);
+    expect(result.stderr).toContain(`erasure-desk migrate: cannot open the database (SQLite ${file})`);
+    expect(result.stderr).toMatch(/EEXIST|ENOTDIR/);
   });
 });
 
@@ -120,7 +125,10 @@ describe("erasure-desk migrate on PostgreSQL", () => {
     expect(first).toMatchObject({ code: 0, stderr: "" });
     expect(first.stdout).toContain(`schema ${schema}`);
     expect((await run(["migrate", `--schema=${schema}`], { DATABASE_URL: TEST_POSTGRES_URL })).stdout).toContain("already up to date");
-    const { rows } = await admin.query("select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name = 'tickets'", [schema]);
+    const { rows } = await admin.query(
+      "select count(*)::int as n from information_schema.tables where table_schema = $1 and table_name = 'tickets'",
+      [schema],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -141,4 +149,3 @@ describe("erasure-desk migrate on PostgreSQL", () => {
     await expect(opening).rejects.toThrow(/Start it with: pg_ctlcluster/);
   });
 });
-

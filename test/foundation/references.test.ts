@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { newReference, normaliseReference, REFERENCE_ALPHABET, REFERENCE_LENGTH, REFERENCE_PATTERN, REFERENCE_PREFIX } from "../../src/domain/reference.ts";
+import {
+  newReference,
+  normaliseReference,
+  REFERENCE_ALPHABET,
+  REFERENCE_LENGTH,
+  REFERENCE_PATTERN,
+  REFERENCE_PREFIX,
+} from "../../src/domain/reference.ts";
 import { TICKET_TYPES } from "../../src/domain/ticket.ts";
 
 describe("ticket references", () => {

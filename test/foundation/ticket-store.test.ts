@@ -128,7 +128,9 @@ describe.each(DATABASES)("ticket store on %s", (kind) => {
     await expect(moveTicket(database.db, ticket, { to: "completed", actor: "bot", at: RECEIVED })).rejects.toMatchObject({
       code: "ILLEGAL_TRANSITION",
     });
-    await expect(moveTicket(database.db, ticket, { to: "completed", actor: "bot", at: RECEIVED })).rejects.toBeInstanceOf(TicketTransitionError);
+    await expect(moveTicket(database.db, ticket, { to: "completed", actor: "bot", at: RECEIVED })).rejects.toBeInstanceOf(
+      TicketTransitionError,
+    );
     expect(await statusInDatabase(ticket.id)).toBe("verifying");
     expect(await ticketEvents(database.db, ticket.id)).toHaveLength(1);
   });
@@ -155,7 +157,9 @@ describe.each(DATABASES)("ticket store on %s", (kind) => {
 
   it("an outer transaction that commits keeps the move and its event", async () => {
     const ticket = await open();
-    await database.db.transaction().execute((tx) => moveTicket(tx, ticket, { to: "cancelled", actor: "person", at: RECEIVED, reason: "changed my mind" }));
+    await database.db
+      .transaction()
+      .execute((tx) => moveTicket(tx, ticket, { to: "cancelled", actor: "person", at: RECEIVED, reason: "changed my mind" }));
     expect(await findTicketById(database.db, ticket.id)).toMatchObject({ status: "cancelled", closeReason: "changed my mind" });
     expect((await ticketEvents(database.db, ticket.id)).map((event) => event.action)).toEqual(["opened", "cancelled"]);
   });
@@ -200,7 +204,10 @@ describe.each(DATABASES)("ticket store on %s", (kind) => {
 
   it("references are unique in the table", async () => {
     const ticket = await open();
-    const row = { ...(await database.db.selectFrom("tickets").selectAll().where("id", "=", ticket.id).executeTakeFirstOrThrow()), id: newId() };
+    const row = {
+      ...(await database.db.selectFrom("tickets").selectAll().where("id", "=", ticket.id).executeTakeFirstOrThrow()),
+      id: newId(),
+    };
     await expect(database.db.insertInto("tickets").values(row).execute()).rejects.toThrow(/unique|duplicate/i);
   });
 
