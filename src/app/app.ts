@@ -89,6 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       deadlinePolicy: {
         defaultDays: config.deadlines.defaultDays,
         chinaHolidays: config.deadlines.chinaHolidays,
+        chinaWorkdays: config.deadlines.chinaWorkdays,
         internalTargetRatio: config.deadlines.internalTargetRatio,
       },
       defaultJurisdiction: config.deadlines.defaultJurisdiction,

@@ -58,6 +58,12 @@ const schema = z.object({
     .default("")
     .transform((value) => value.split(",").map((day) => day.trim()).filter(Boolean))
     .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-10-01,2026-10-02" }),
+  /** Weekend days China declares working days around holidays (调休, YYYY-MM-DD, comma-separated); they count. */
+  CN_WORKDAYS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((day) => day.trim()).filter(Boolean))
+    .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-09-27,2026-10-10" }),
   /** Internal target as a fraction of the legal deadline (0.5 = aim to finish in half the time). */
   INTERNAL_TARGET_RATIO: z.coerce
     .number({ error: "expected a number" })
@@ -117,6 +123,7 @@ export interface Config {
     readonly defaultJurisdiction: Env["DEFAULT_JURISDICTION"];
     readonly defaultDays: number;
     readonly chinaHolidays: readonly string[];
+    readonly chinaWorkdays: readonly string[];
     readonly internalTargetRatio: number;
   };
   /** Cooling-off hours per ticket type. */
@@ -183,6 +190,7 @@ function toConfig(e: Env): Config {
       defaultJurisdiction: e.DEFAULT_JURISDICTION,
       defaultDays: e.DEADLINE_DEFAULT_DAYS,
       chinaHolidays: e.CN_HOLIDAYS,
+      chinaWorkdays: e.CN_WORKDAYS,
       internalTargetRatio: e.INTERNAL_TARGET_RATIO,
     },
     coolingOffHours: {

@@ -10,6 +10,8 @@ export interface DeadlinePolicy {
   defaultDays: number;
   /** Public holidays in China (YYYY-MM-DD), skipped like weekends when counting working days. */
   chinaHolidays: readonly string[];
+  /** Weekend days China declares working days around holidays (调休), which do count. */
+  chinaWorkdays?: readonly string[];
   /** Fraction of the legal period the company aims to finish in (the internal target). */
   internalTargetRatio: number;
 }
@@ -48,7 +50,7 @@ function legalDeadlineDay(received: string, jurisdiction: Jurisdiction, policy: 
     case "ccpa":
       return addDays(received, 45);
     case "china":
-      return addWorkingDays(received, 15, new Set(policy.chinaHolidays));
+      return addWorkingDays(received, 15, new Set(policy.chinaHolidays), new Set(policy.chinaWorkdays ?? []));
     case "lgpd":
       return addDays(received, 15);
     case "default":
@@ -68,18 +70,27 @@ export function addCalendarMonth(day: string): string {
   return format(nextYear, nextMonth, Math.min(date, lastOfNext));
 }
 
-/** Counts working days after `day`: Saturdays, Sundays and the given holidays do not count. */
-export function addWorkingDays(day: string, workingDays: number, holidays: ReadonlySet<string> = new Set()): string {
+/**
+ * Counts working days after `day`: Saturdays, Sundays and the given holidays do not count; weekend
+ * days declared working days (make-up days) do.
+ */
+export function addWorkingDays(
+  day: string,
+  workingDays: number,
+  holidays: ReadonlySet<string> = new Set(),
+  workdays: ReadonlySet<string> = new Set(),
+): string {
   let current = day;
   let counted = 0;
   while (counted < workingDays) {
     current = addDays(current, 1);
-    if (isWorkingDay(current, holidays)) counted++;
+    if (isWorkingDay(current, holidays, workdays)) counted++;
   }
   return current;
 }
 
-export function isWorkingDay(day: string, holidays: ReadonlySet<string> = new Set()): boolean {
+export function isWorkingDay(day: string, holidays: ReadonlySet<string> = new Set(), workdays: ReadonlySet<string> = new Set()): boolean {
+  if (workdays.has(day)) return true;
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   return weekday !== 0 && weekday !== 6 && !holidays.has(day);
 }

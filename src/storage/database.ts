@@ -40,10 +40,12 @@ function openSqlite(file: string): Database {
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-  if (schema) {
-    const setup = new pg.Client({ connectionString: url });
-    await connectOrExplain(setup, url);
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  // Connect once up front so a server that is down fails here, with how to start it, not mid-migration.
+  const setup = new pg.Client({ connectionString: url });
+  await connectOrExplain(setup, url);
+  try {
+    if (schema) await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
     await setup.end();
   }
   const pool = new pg.Pool({

@@ -75,6 +75,13 @@ describe("China: working days and the holiday calendar", () => {
     expect(computeDeadline(at("2026-09-25"), "china", policy).legalDeadline).toBe("2026-10-23");
   });
 
+  it("make-up working days (调休) count, pulling the deadline earlier", () => {
+    // 2026-09-20 (Sunday) and 2026-10-10 (Saturday) declared working days around Golden Week.
+    const withWorkdays: DeadlinePolicy = { ...policy, chinaWorkdays: ["2026-09-20", "2026-10-10"] };
+    expect(computeDeadline(at("2026-09-18"), "china", policy).legalDeadline).toBe("2026-10-16");
+    expect(computeDeadline(at("2026-09-18"), "china", withWorkdays).legalDeadline).toBe("2026-10-14");
+  });
+
   it("a request received during the holiday starts counting after it", () => {
     // 8 Oct (Thursday) is the first working day; the 15th working day is 28 Oct.
     expect(computeDeadline(at("2026-10-03"), "china", policy).legalDeadline).toBe("2026-10-28");
