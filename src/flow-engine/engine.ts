@@ -505,6 +505,8 @@ class Run {
   private enterMove(frame: Frame, step: Extract<StepDefinition, { kind: "move_ticket" }>): void {
     const ticketId = str(frame.slots.ticketId);
     if (!ticketId) return this.goto(step.next);
+    // A reused ticket may already be where this step would move it (verified in an earlier chat).
+    if (frame.slots.ticketStatus === step.to) return this.goto(step.next);
     const type = (str(frame.slots.ticketType) ?? "delete_account") as TicketType;
     let to = step.to;
     let scheduledFor: string | undefined;

@@ -38,7 +38,10 @@ export interface HybridClassifier extends Classifier {
  */
 export async function createClassifier(options: ClassifierOptions): Promise<HybridClassifier> {
   const data = await loadIntentData(options.intentsDir);
-  const localOptions: LocalClassifierOptions = { ...options.local, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) };
+  const localOptions: LocalClassifierOptions = {
+    ...options.local,
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+  };
   const cache = options.cacheDir ? createTemperatureCache(options.cacheDir, data.hash, options.local) : undefined;
   const cached = await cache?.get();
   const local = createLocalClassifier(data, cached !== undefined ? { ...localOptions, temperature: cached } : localOptions);

@@ -1,5 +1,5 @@
-import type { IntentData, TrainingExample } from "./intent-data.ts";
 import type { Prediction } from "./evaluate-predictions.ts";
+import type { IntentData, TrainingExample } from "./intent-data.ts";
 import { stratifiedFolds } from "./stratified-folds.ts";
 
 /** Trains on every fold but one and predicts the held-out one; any classifier fits. */
@@ -10,7 +10,11 @@ export type FoldPredictor = (train: IntentData, test: readonly TrainingExample[]
  * model that never saw it. Folds are stratified by intent and language and fixed by `seed`.
  */
 export async function crossValidate(data: IntentData, k: number, predictFold: FoldPredictor, seed = 11): Promise<Prediction[]> {
-  const folds = stratifiedFolds(data.examples.map((e) => `${e.intent}/${e.language}`), k, seed);
+  const folds = stratifiedFolds(
+    data.examples.map((e) => `${e.intent}/${e.language}`),
+    k,
+    seed,
+  );
   const predictions: Prediction[] = [];
   for (let fold = 0; fold < k; fold++) {
     const train = data.examples.filter((_, i) => folds[i] !== fold);

@@ -61,7 +61,8 @@ export function evaluatePredictions(predictions: readonly Prediction[]): Evaluat
     pair.count++;
     pairs.set(key, pair);
   }
-  const share = (subset: readonly Prediction[], hit: (p: Prediction) => boolean) => (subset.length ? subset.filter(hit).length / subset.length : Number.NaN);
+  const share = (subset: readonly Prediction[], hit: (p: Prediction) => boolean) =>
+    subset.length ? subset.filter(hit).length / subset.length : Number.NaN;
   const requests = new Set<IntentName>(REQUEST_INTENTS);
   const byLanguage: Evaluation["byLanguage"] = {};
   for (const language of new Set(predictions.map((p) => p.utterance.language))) {

@@ -31,7 +31,9 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
 };
 
 const STOP_WORDS = new Set(
-  "a an the my me i im ive id you your yours it its is are was be been am to of for and or in on at by with from this that these those can could do does did would will should shall please pls plz just want wanna like need so all some any there here we us our they them their he she his her".split(" "),
+  "a an the my me i im ive id you your yours it its is are was be been am to of for and or in on at by with from this that these those can could do does did would will should shall please pls plz just want wanna like need so all some any there here we us our they them their he she his her".split(
+    " ",
+  ),
 );
 
 /** Strips one common English suffix, keeping a stem of at least three letters. */

@@ -18,6 +18,8 @@ export class IntentDataError extends Error {
   readonly code = "INTENT_DATA_INVALID";
 
   constructor(readonly problems: IntentDataProblem[]) {
-    super(`intents data is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map(formatProblem).join("\n")}`);
+    super(
+      `intents data is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map(formatProblem).join("\n")}`,
+    );
   }
 }

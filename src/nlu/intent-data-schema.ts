@@ -4,7 +4,10 @@ import { INTENTS, LANGUAGES } from "../domain/intent.ts";
 // The shapes of the files under intents/. Messages are written for a support lead editing YAML.
 
 const text = (what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? "is required" : `expected ${what}`) }).trim().min(1, `${what} must not be empty`);
+  z
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : `expected ${what}`) })
+    .trim()
+    .min(1, `${what} must not be empty`);
 
 /** A custom message for a wrong type only; other issues (unknown keys…) keep zod's own message. */
 const typeError = (message: string) => ({
@@ -54,12 +57,19 @@ export const patternSchema = z
       language: z.enum(LANGUAGES, { error: `expected one of ${LANGUAGES.join(", ")}` }).optional(),
       keywords: z.array(text("a keyword"), { error: "expected a list of keywords" }).min(1, "needs at least one keyword").optional(),
       regex: text("a regular expression").optional(),
-      weight: z.number({ error: "expected a number" }).min(-10, "must be between -10 and 10").max(10, "must be between -10 and 10").optional(),
+      weight: z
+        .number({ error: "expected a number" })
+        .min(-10, "must be between -10 and 10")
+        .max(10, "must be between -10 and 10")
+        .optional(),
     },
     typeError("expected a pattern mapping with `id` and `keywords` or `regex`"),
   )
   .refine((p) => (p.keywords === undefined) !== (p.regex === undefined), "needs exactly one of `keywords` or `regex`")
-  .refine((p) => (p.intent === undefined) === (p.weight === undefined), "`intent` and `weight` go together (a pattern without them is a concept feature)");
+  .refine(
+    (p) => (p.intent === undefined) === (p.weight === undefined),
+    "`intent` and `weight` go together (a pattern without them is a concept feature)",
+  );
 
 /** `intents/patterns.yaml`; each entry is checked on its own with `patternSchema` so every bad one is reported. */
 export const patternsFileSchema = z.strictObject(

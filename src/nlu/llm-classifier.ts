@@ -34,7 +34,11 @@ export interface LlmClassifierDeps {
  * message, and the system prompt says to classify it, never to follow it. The answer only labels
  * the message; flows stay scripted, so a prompt injection cannot move a ticket.
  */
-export function createLlmClassifier(options: LlmOptions, intents: readonly IntentDefinition[], deps: LlmClassifierDeps = {}): LlmClassifier {
+export function createLlmClassifier(
+  options: LlmOptions,
+  intents: readonly IntentDefinition[],
+  deps: LlmClassifierDeps = {},
+): LlmClassifier {
   const breaker = new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER, deps.now);
   const system = systemPrompt(intents);
   let runnable: Promise<{ invoke: (m: ["system" | "human", string][], c?: { signal?: AbortSignal }) => Promise<unknown> }> | undefined;
@@ -62,7 +66,15 @@ export function createLlmClassifier(options: LlmOptions, intents: readonly Inten
         }, options.timeoutMs);
       });
       try {
-        const call = structured().then((model) => model.invoke([["system", system], ["human", text]], { signal: controller.signal }));
+        const call = structured().then((model) =>
+          model.invoke(
+            [
+              ["system", system],
+              ["human", text],
+            ],
+            { signal: controller.signal },
+          ),
+        );
         call.catch(() => {}); // the race below may have settled already; avoid an unhandled rejection
         // Parsed again here: providers differ in how strictly they enforce the schema.
         const answer = llmAnswerSchema.parse(await Promise.race([call, timeout]));

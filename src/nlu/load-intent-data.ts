@@ -61,7 +61,8 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
     const entryPath = ["patterns", i];
     const result = patternSchema.safeParse(entry);
     if (!result.success) {
-      for (const issue of result.error.issues) problems.push(at(parsedPatterns, patternsFile, [...entryPath, ...issuePath(issue)], issue.message));
+      for (const issue of result.error.issues)
+        problems.push(at(parsedPatterns, patternsFile, [...entryPath, ...issuePath(issue)], issue.message));
       return;
     }
     const pattern = result.data;
@@ -94,7 +95,11 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory()) continue;
     if (!(LANGUAGES as readonly string[]).includes(entry.name)) {
-      problems.push({ file: displayPath(path.join(dir, entry.name)), entry: "", message: `unknown language directory; expected one of ${LANGUAGES.join(", ")}` });
+      problems.push({
+        file: displayPath(path.join(dir, entry.name)),
+        entry: "",
+        message: `unknown language directory; expected one of ${LANGUAGES.join(", ")}`,
+      });
       continue;
     }
     const language = entry.name as Language;
@@ -103,8 +108,15 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
       const relative = path.join(language, name);
       const file = displayPath(path.join(dir, relative));
       const parsed = parseYaml((await read(relative)) as string, file, phraseFileSchema, problems);
-      parsed.value?.phrases.forEach((text, i) => {
-        const example: TrainingExample = { intent: parsed.value!.intent, language, text, source: { file, line: parsed.lineOf(["phrases", i]) } };
+      if (!parsed.value) continue;
+      const { intent, phrases } = parsed.value;
+      phrases.forEach((text, i) => {
+        const example: TrainingExample = {
+          intent,
+          language,
+          text,
+          source: { file, line: parsed.lineOf(["phrases", i]) },
+        };
         const key = `${language}\0${normalizeText(text)}`;
         const earlier = seen.get(key);
         if (!earlier) {

@@ -53,15 +53,19 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
   const scorer = trainIntentScorer(encoded, data.examples, encode, scorerOptions);
   const temperature =
     options.temperature ??
-    calibrate(data.examples, (train, test) => {
-      const fold = trainIntentScorer(
-        train.map((i) => encoded[i] as (typeof encoded)[number]),
-        train.map((i) => data.examples[i] as TrainingExample),
-        encode,
-        scorerOptions,
-      );
-      return test.map((i) => fold.score((data.examples[i] as TrainingExample).text));
-    }, options.calibrationFolds ?? 2);
+    calibrate(
+      data.examples,
+      (train, test) => {
+        const fold = trainIntentScorer(
+          train.map((i) => encoded[i] as (typeof encoded)[number]),
+          train.map((i) => data.examples[i] as TrainingExample),
+          encode,
+          scorerOptions,
+        );
+        return test.map((i) => fold.score((data.examples[i] as TrainingExample).text));
+      },
+      options.calibrationFolds ?? 2,
+    );
   const threshold = options.threshold ?? data.threshold;
   const bias = new Float64Array(INTENTS.length);
   for (const intent of data.intents) if (intent.bias) bias[CLASS_INDEX.get(intent.name) as number] = intent.bias;
@@ -78,7 +82,9 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
 
   const classifySync = (text: string, classifyOptions: ClassifyOptions = {}): Classification => {
     const { probabilities } = predict(text);
-    const ranked = INTENTS.map((intent, c) => ({ intent, confidence: probabilities[c] as number })).sort((a, b) => b.confidence - a.confidence);
+    const ranked = INTENTS.map((intent, c) => ({ intent, confidence: probabilities[c] as number })).sort(
+      (a, b) => b.confidence - a.confidence,
+    );
     const [top, second] = ranked as [(typeof ranked)[number], (typeof ranked)[number]];
     const detected = detectLanguage(text);
     const base = {
@@ -116,13 +122,18 @@ function calibrate(
   folds: number,
 ): number {
   if (folds < 2 || examples.length < folds * 2) return 1;
-  const assignment = stratifiedFolds(examples.map((e) => e.intent), folds);
+  const assignment = stratifiedFolds(
+    examples.map((e) => e.intent),
+    folds,
+  );
   const logits: Float64Array[] = [];
   const labels: number[] = [];
   for (let k = 0; k < folds; k++) {
     const train: number[] = [];
     const test: number[] = [];
-    assignment.forEach((fold, i) => (fold === k ? test : train).push(i));
+    assignment.forEach((fold, i) => {
+      (fold === k ? test : train).push(i);
+    });
     logits.push(...scoreFold(train, test));
     labels.push(...test.map((i) => CLASS_INDEX.get((examples[i] as TrainingExample).intent) as number));
   }

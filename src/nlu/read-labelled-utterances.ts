@@ -43,7 +43,8 @@ export async function readLabelledUtterances(file: string): Promise<LabelledUtte
     }
     const { intent, lang, text } = fields;
     if (!(INTENTS as readonly string[]).includes(intent)) problems.push(`${where}: unknown intent ${JSON.stringify(intent)}`);
-    else if (!(LANGUAGES as readonly string[]).includes(lang)) problems.push(`${where}: unknown language ${JSON.stringify(lang)}; expected ${LANGUAGES.join(" or ")}`);
+    else if (!(LANGUAGES as readonly string[]).includes(lang))
+      problems.push(`${where}: unknown language ${JSON.stringify(lang)}; expected ${LANGUAGES.join(" or ")}`);
     else if (text.trim() === "") problems.push(`${where}: empty text`);
     else utterances.push({ intent: intent as IntentName, language: lang as Language, text, source: where });
   });

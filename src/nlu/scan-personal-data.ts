@@ -211,7 +211,16 @@ function chineseMobile(digits: string, lengths: number[]): string | undefined {
 
 function isDateShape(lengths: number[]): boolean {
   const shape = lengths.join(",");
-  return shape === "4,2,2" || shape === "4,1,1" || shape === "4,1,2" || shape === "4,2,1" || shape === "2,2,4" || shape === "1,1,4" || shape === "1,2,4" || shape === "2,1,4";
+  return (
+    shape === "4,2,2" ||
+    shape === "4,1,1" ||
+    shape === "4,1,2" ||
+    shape === "4,2,1" ||
+    shape === "2,2,4" ||
+    shape === "1,1,4" ||
+    shape === "1,2,4" ||
+    shape === "2,1,4"
+  );
 }
 
 function isCode(text: string, group: DigitGroup, context: CodeContext): boolean {

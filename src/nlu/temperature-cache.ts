@@ -13,7 +13,10 @@ export interface TemperatureCache {
 
 /** A file per data hash and options under `dir` (e.g. `./data/nlu-cache`); unreadable entries count as missing. */
 export function createTemperatureCache(dir: string, dataHash: string, options: unknown): TemperatureCache {
-  const key = createHash("sha256").update(`${MODEL_VERSION}\0${dataHash}\0${JSON.stringify(options ?? {})}`).digest("hex").slice(0, 32);
+  const key = createHash("sha256")
+    .update(`${MODEL_VERSION}\0${dataHash}\0${JSON.stringify(options ?? {})}`)
+    .digest("hex")
+    .slice(0, 32);
   const file = path.join(dir, `calibration-${key}.json`);
   return {
     async get() {

@@ -16,7 +16,14 @@ export interface SoftmaxRegressionOptions {
   seed: number;
 }
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { optimizer: "sgd", epochs: 15, l2: 1e-6, learningRate: 1.5, skipBelow: 0.01, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = {
+  optimizer: "sgd",
+  epochs: 15,
+  l2: 1e-6,
+  learningRate: 1.5,
+  skipBelow: 0.01,
+  seed: 7,
+};
 
 export interface TrainingSet {
   vectors: readonly SparseVector[];

@@ -45,7 +45,10 @@ describe("loadIntentData", () => {
     expect(data.hash).toMatch(/^[0-9a-f]{64}$/);
     for (const intent of INTENTS) {
       for (const language of ["en", "zh"] as const) {
-        expect(data.examples.filter((e) => e.intent === intent && e.language === language).length, `${intent}/${language}`).toBeGreaterThanOrEqual(20);
+        expect(
+          data.examples.filter((e) => e.intent === intent && e.language === language).length,
+          `${intent}/${language}`,
+        ).toBeGreaterThanOrEqual(20);
       }
     }
     expect(data.patterns.length).toBeGreaterThan(10);
@@ -66,7 +69,7 @@ describe("loadIntentData", () => {
   });
 
   it("reports YAML syntax errors with their line", async () => {
-    const root = await intentsDir({ "en/thanks.yaml": "intent: thanks\nphrases:\n  - thanks\n  - \"unclosed\n" });
+    const root = await intentsDir({ "en/thanks.yaml": 'intent: thanks\nphrases:\n  - thanks\n  - "unclosed\n' });
     const [problem] = await problemsOf(root);
     expect(problem).toMatch(/intents\/en\/thanks\.yaml:5: Missing closing "quote$/);
   });
@@ -75,7 +78,9 @@ describe("loadIntentData", () => {
     // Files are read in name order, so the later one (greet.yaml) is the one reported.
     const root = await intentsDir({ "en/affirm.yaml": "intent: affirm\nphrases:\n  - yes\n  - Hello!\n" });
     const [problem] = await problemsOf(root);
-    expect(problem).toMatch(/intents\/en\/greet\.yaml:4: phrases\[1\]: "hello" is also a phrase of affirm at .*intents\/en\/affirm\.yaml:4; one text cannot mean two intents$/);
+    expect(problem).toMatch(
+      /intents\/en\/greet\.yaml:4: phrases\[1\]: "hello" is also a phrase of affirm at .*intents\/en\/affirm\.yaml:4; one text cannot mean two intents$/,
+    );
   });
 
   it("warns about a phrase repeated under the same intent and keeps one copy", async () => {
@@ -86,7 +91,9 @@ describe("loadIntentData", () => {
   });
 
   it("validates intents.yaml: missing intents, threshold range, unknown keys", async () => {
-    const root = await intentsDir({ "intents.yaml": "outOfScopeThreshold: 1.5\nintents:\n  - name: greet\n    description: hello\n    colour: blue\n" });
+    const root = await intentsDir({
+      "intents.yaml": "outOfScopeThreshold: 1.5\nintents:\n  - name: greet\n    description: hello\n    colour: blue\n",
+    });
     const problems = await problemsOf(root);
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -95,7 +102,9 @@ describe("loadIntentData", () => {
       ]),
     );
     const partial = await intentsDir({ "intents.yaml": "outOfScopeThreshold: 0.5\nintents:\n  - name: greet\n    description: hello\n" });
-    expect(await problemsOf(partial)).toEqual([expect.stringMatching(/intents\.yaml: intents: missing intents: delete_account, unlink_payment, .*, out_of_scope$/)]);
+    expect(await problemsOf(partial)).toEqual([
+      expect.stringMatching(/intents\.yaml: intents: missing intents: delete_account, unlink_payment, .*, out_of_scope$/),
+    ]);
   });
 
   it("validates patterns.yaml: bad regex, keywords and regex together, duplicate ids", async () => {

@@ -22,7 +22,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   for await (const chunk of req) raw += chunk;
   requests.push({ url: req.url ?? "", body: JSON.parse(raw || "{}") });
   if (mode.kind === "status") {
-    res.writeHead(mode.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "boom", type: "server_error" } }));
+    res
+      .writeHead(mode.status, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: { message: "boom", type: "server_error" } }));
     return;
   }
   if (mode.kind === "slow") await new Promise((resolve) => setTimeout(resolve, mode.kind === "slow" ? mode.ms : 0));

@@ -10,7 +10,13 @@ import { createLocalClassifier } from "../../src/nlu/local-classifier.ts";
 // checks behaviour, not memory; a data edit that breaks one of these deserves a look.
 const EXAMPLES: Record<IntentName, { en: string[]; zh: string[] }> = {
   delete_account: {
-    en: ["Please delete my account", "close my acct pls", "I want all my personal data erased under GDPR", "how do i get rid of my profile for good", "DELETE MY ACCOUNT"],
+    en: [
+      "Please delete my account",
+      "close my acct pls",
+      "I want all my personal data erased under GDPR",
+      "how do i get rid of my profile for good",
+      "DELETE MY ACCOUNT",
+    ],
     zh: ["我要注销账号", "帮我把帐号销了", "請刪除我的帳戶和所有資料", "怎么注销", "这个号不用了 删掉吧"],
   },
   unlink_payment: {
@@ -54,7 +60,16 @@ const EXAMPLES: Record<IntentName, { en: string[]; zh: string[] }> = {
       "stop the auto-renewal of my subscription",
       "do you sell my data?",
     ],
-    zh: ["删除聊天记录", "取消订单", "我的银行卡丢了 帮我冻结", "添加一张新银行卡", "忘记密码了", "快递怎么还没到", "删除一条评论", "怎么提高额度"],
+    zh: [
+      "删除聊天记录",
+      "取消订单",
+      "我的银行卡丢了 帮我冻结",
+      "添加一张新银行卡",
+      "忘记密码了",
+      "快递怎么还没到",
+      "删除一条评论",
+      "怎么提高额度",
+    ],
   },
 };
 
@@ -112,6 +127,8 @@ describe("local classifier", () => {
   it("trains deterministically", async () => {
     const again = createLocalClassifier(data);
     expect(again.temperature).toBe(classifier.temperature);
-    expect(Array.from(again.predict("close my account").probabilities)).toEqual(Array.from(classifier.predict("close my account").probabilities));
+    expect(Array.from(again.predict("close my account").probabilities)).toEqual(
+      Array.from(classifier.predict("close my account").probabilities),
+    );
   });
 });

@@ -27,7 +27,10 @@ describe("erasure-desk classify", () => {
     const { code, stdout, stderr } = await run(["classify"], "delete my account\n注销账号 手机13800138000\n\nDEL-7K3M9Q status?\n");
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ text: "delete my account", intent: "delete_account", language: "en", source: "local" });
     expect(lines[0].confidence).toBeGreaterThan(0.5);
@@ -51,7 +54,10 @@ describe("erasure-desk classify", () => {
 describe("erasure-desk nlu-eval", () => {
   it("prints per-intent figures, confusions and misclassified lines for a TSV file", async () => {
     const file = path.join(dir, "eval.tsv");
-    await writeFile(file, "intent\tlang\ttext\ndelete_account\ten\tplease close my account\nout_of_scope\ten\tcancel my order\ngreet\tzh\t你好\ngreet\ten\tdelete my account\n");
+    await writeFile(
+      file,
+      "intent\tlang\ttext\ndelete_account\ten\tplease close my account\nout_of_scope\ten\tcancel my order\ngreet\tzh\t你好\ngreet\ten\tdelete my account\n",
+    );
     const { code, stdout } = await run(["nlu-eval", "--data", file]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/delete_account\s+50\.0%\s+100\.0%\s+66\.7%\s+1/);
@@ -63,7 +69,10 @@ describe("erasure-desk nlu-eval", () => {
 
   it("reads JSONL and prints JSON with --format json", async () => {
     const file = path.join(dir, "eval.jsonl");
-    await writeFile(file, `${JSON.stringify({ intent: "human_agent", lang: "zh", text: "转人工" })}\n${JSON.stringify({ intent: "thanks", lang: "en", text: "thank you" })}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ intent: "human_agent", lang: "zh", text: "转人工" })}\n${JSON.stringify({ intent: "thanks", lang: "en", text: "thank you" })}\n`,
+    );
     const { code, stdout } = await run(["nlu-eval", "--data", file, "--format", "json"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);

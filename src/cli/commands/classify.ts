@@ -27,7 +27,10 @@ export const classifyCommand: Command = {
         ...(ctx.env.NLU_THRESHOLD ? { threshold: config.nlu.threshold } : {}),
         ...(config.llm ? { llm: config.llm } : {}),
         ...(typeof flags.cache === "string" ? { cacheDir: flags.cache } : {}),
-        llmDeps: { onError: (error) => ctx.stderr.write(`erasure-desk classify: LLM failed, local answer kept: ${(error as Error).message ?? error}\n`) },
+        llmDeps: {
+          onError: (error) =>
+            ctx.stderr.write(`erasure-desk classify: LLM failed, local answer kept: ${(error as Error).message ?? error}\n`),
+        },
       });
     } catch (error) {
       if (!(error instanceof IntentDataError)) throw error;
@@ -39,7 +42,15 @@ export const classifyCommand: Command = {
       const result = await classifier.classify(line, languageHint ? { languageHint } : {});
       const { text, intent, confidence, language, entities, source, runnerUp } = result;
       const round = (n: number) => Math.round(n * 1e4) / 1e4;
-      const out = { text, intent, confidence: round(confidence), language, entities, source, ...(runnerUp ? { runnerUp: { intent: runnerUp.intent, confidence: round(runnerUp.confidence) } } : {}) };
+      const out = {
+        text,
+        intent,
+        confidence: round(confidence),
+        language,
+        entities,
+        source,
+        ...(runnerUp ? { runnerUp: { intent: runnerUp.intent, confidence: round(runnerUp.confidence) } } : {}),
+      };
       ctx.stdout.write(`${JSON.stringify(out)}\n`);
     }
     return 0;

@@ -1,6 +1,6 @@
+import { asUtterance, crossValidate } from "../../nlu/cross-validate.ts";
 import type { Evaluation, LabelledUtterance, Prediction } from "../../nlu/evaluate-predictions.ts";
 import { evaluatePredictions } from "../../nlu/evaluate-predictions.ts";
-import { asUtterance, crossValidate } from "../../nlu/cross-validate.ts";
 import { IntentDataError } from "../../nlu/intent-data-error.ts";
 import { loadIntentData } from "../../nlu/load-intent-data.ts";
 import type { LocalClassifier } from "../../nlu/local-classifier.ts";
@@ -14,7 +14,13 @@ export const nluEvalCommand: Command = {
   summary: "Measure the local classifier on labelled utterances (TSV or JSONL) or by K-fold cross-validation over intents/",
   usage: "nlu-eval (--data FILE | --cv K) [--intents DIR] [--format text|json] [--max-errors N]",
   async run(ctx) {
-    const { flags, positional } = parseFlags(ctx.argv, { data: "string", cv: "string", intents: "string", format: "string", "max-errors": "string" });
+    const { flags, positional } = parseFlags(ctx.argv, {
+      data: "string",
+      cv: "string",
+      intents: "string",
+      format: "string",
+      "max-errors": "string",
+    });
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     if ((flags.data === undefined) === (flags.cv === undefined)) throw new UsageError("give either --data FILE or --cv K");
     const format = flags.format ?? "text";
@@ -58,7 +64,10 @@ const pct = (n: number) => (Number.isNaN(n) ? "   n/a" : `${(n * 100).toFixed(1)
 
 function formatText(label: string, e: Evaluation, maxErrors: number): string {
   const lines = [`NLU evaluation: ${label}`, "", `${"intent".padEnd(22)}precision  recall      F1  support`];
-  for (const s of e.perIntent) lines.push(`${s.intent.padEnd(22)}${pct(s.precision).padStart(9)} ${pct(s.recall).padStart(7)} ${pct(s.f1).padStart(7)} ${String(s.support).padStart(8)}`);
+  for (const s of e.perIntent)
+    lines.push(
+      `${s.intent.padEnd(22)}${pct(s.precision).padStart(9)} ${pct(s.recall).padStart(7)} ${pct(s.f1).padStart(7)} ${String(s.support).padStart(8)}`,
+    );
   lines.push(
     "",
     `accuracy              ${pct(e.accuracy)}  (${e.total - e.misclassified.length}/${e.total})`,
@@ -68,12 +77,17 @@ function formatText(label: string, e: Evaluation, maxErrors: number): string {
     ...Object.entries(e.byLanguage).map(([language, s]) => `accuracy ${language.padEnd(13)}${pct(s.accuracy)}  (${s.total})`),
     "",
     "confusions (expected → predicted):",
-    ...(e.confusions.length ? e.confusions.slice(0, 20).map((c) => `  ${String(c.count).padStart(4)}  ${c.expected} → ${c.predicted}`) : ["  none"]),
+    ...(e.confusions.length
+      ? e.confusions.slice(0, 20).map((c) => `  ${String(c.count).padStart(4)}  ${c.expected} → ${c.predicted}`)
+      : ["  none"]),
     "",
     `misclassified (${e.misclassified.length}${e.misclassified.length > maxErrors ? `, first ${maxErrors}` : ""}):`,
     ...e.misclassified
       .slice(0, maxErrors)
-      .map((p) => `  ${p.utterance.source ?? ""}  ${p.utterance.intent} → ${p.predicted} (${p.confidence.toFixed(2)})  ${JSON.stringify(p.utterance.text)}`),
+      .map(
+        (p) =>
+          `  ${p.utterance.source ?? ""}  ${p.utterance.intent} → ${p.predicted} (${p.confidence.toFixed(2)})  ${JSON.stringify(p.utterance.text)}`,
+      ),
     "",
   );
   return lines.join("\n");
