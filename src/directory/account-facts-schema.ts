@@ -5,6 +5,13 @@ import { normaliseEmail } from "./email.ts";
 import { normalisePhone } from "./phone.ts";
 
 const text = z.string().trim().min(1, { error: "expected a non-empty string" });
+/** One string, or one per language (at least one given). */
+const localized = z.union([
+  text,
+  z
+    .object({ en: text.optional(), zh: text.optional() })
+    .refine((value) => Boolean(value.en ?? value.zh), { error: "expected a string or { en, zh } with at least one" }),
+]);
 const days = z.number({ error: "expected a number of days or null" }).int().min(0).nullable();
 
 /**
@@ -43,22 +50,22 @@ export const accountFactsSchema = z.object({
     })
     .nullable()
     .default(null),
-  subscriptions: z.array(z.object({ name: text, renews: z.enum(["monthly", "yearly"]) })).default([]),
+  subscriptions: z.array(z.object({ name: localized, renews: z.enum(["monthly", "yearly"]) })).default([]),
   paymentMethods: z
     .array(
       z.object({
         id: text,
-        brand: text,
+        brand: localized,
         last4: z.string().regex(/^\d{4}$/, { error: "expected the last 4 digits" }),
-        boundTo: text.optional(),
+        boundTo: localized.optional(),
       }),
     )
     .default([]),
-  verifications: z.array(z.object({ kind: z.enum(["passport", "id_card", "real_name", "student", "face"]), dataHeld: text })).default([]),
-  sharedLoginProducts: z.array(text).default([]),
+  verifications: z.array(z.object({ kind: z.enum(["passport", "id_card", "real_name", "student", "face"]), dataHeld: localized })).default([]),
+  sharedLoginProducts: z.array(localized).default([]),
   usernameReleaseDays: days,
   phoneReuseDays: days,
-  retention: z.array(z.object({ what: text, law: text, years: z.number().positive({ error: "expected years > 0" }) })).default([]),
+  retention: z.array(z.object({ what: localized, law: localized, years: z.number().positive({ error: "expected years > 0" }) })).default([]),
 });
 
 /** Validates unknown input; the error lists each wrong field by its path, never the values. */

@@ -15,22 +15,28 @@ export const DEMO_ACCOUNTS: readonly AccountFacts[] = Object.freeze([
     username: "alice_w",
     jurisdiction: "gdpr",
     balance: { minor: 1230, currency: "EUR" },
-    subscriptions: [{ name: "Premium", renews: "monthly" }],
-    paymentMethods: [{ id: "pm-alice-visa", brand: "Visa", last4: "4242", boundTo: "Premium subscription" }],
-    verifications: [{ kind: "passport", dataHeld: "passport scan, name and date of birth" }],
+    subscriptions: [{ name: { en: "Premium subscription", zh: "Premium 会员" }, renews: "monthly" }],
+    paymentMethods: [{ id: "pm-alice-visa", brand: "Visa", last4: "4242", boundTo: { en: "Premium subscription", zh: "Premium 会员" } }],
+    verifications: [{ kind: "passport", dataHeld: { en: "passport scan, name and date of birth", zh: "护照扫描件、姓名和出生日期" } }],
     sharedLoginProducts: [],
     usernameReleaseDays: 180,
     phoneReuseDays: 0,
     retention: [
       {
-        what: "invoices and payment records",
+        what: { en: "invoices and payment records", zh: "发票和付款记录" },
         // Accounting vouchers, invoices included, went from 10 to 8 years on 1 January 2025 (BEG IV).
-        law: "German Commercial Code §257 and Fiscal Code §147 (accounting vouchers)",
+        law: {
+          en: "German Commercial Code §257 and Fiscal Code §147 (accounting vouchers)",
+          zh: "德国《商法典》第 257 条和《税收通则》第 147 条（会计凭证）",
+        },
         years: 8,
       },
       {
-        what: "a record of this request and of what was deleted",
-        law: "GDPR Art. 5(2) accountability, for the 3-year limitation period of German Civil Code §195",
+        what: { en: "a record of this request and of what was deleted", zh: "本次申请及删除内容的记录" },
+        law: {
+          en: "GDPR Art. 5(2) accountability, for the 3-year limitation period of German Civil Code §195",
+          zh: "GDPR 第 5(2) 条问责要求，对应德国《民法典》第 195 条的 3 年诉讼时效",
+        },
         years: 3,
       },
     ],
@@ -43,18 +49,34 @@ export const DEMO_ACCOUNTS: readonly AccountFacts[] = Object.freeze([
     jurisdiction: "china",
     balance: { minor: 5820, currency: "CNY" },
     subscriptions: [],
-    paymentMethods: [{ id: "pm-lv-card", brand: "UnionPay debit card", last4: "6621", boundTo: "wealth-management product" }],
-    verifications: [{ kind: "real_name", dataHeld: "legal name, resident ID card number and ID card photos" }],
-    sharedLoginProducts: ["social app", "wealth-management product"],
+    paymentMethods: [
+      {
+        id: "pm-lv-card",
+        brand: { en: "UnionPay debit card", zh: "银联借记卡" },
+        last4: "6621",
+        boundTo: { en: "wealth-management product", zh: "理财产品" },
+      },
+    ],
+    verifications: [
+      { kind: "real_name", dataHeld: { en: "legal name, resident ID card number and ID card photos", zh: "真实姓名、身份证号码和身份证照片" } },
+    ],
+    sharedLoginProducts: [
+      { en: "the social app", zh: "社交 App" },
+      { en: "the wealth-management product", zh: "理财产品" },
+    ],
     usernameReleaseDays: null,
     phoneReuseDays: 30,
     retention: [
       {
-        what: "identity and transaction records of the wealth-management product",
-        law: "PRC Anti-Money Laundering Law (revised 2024)",
+        what: { en: "identity and transaction records of the wealth-management product", zh: "理财产品的身份资料和交易记录" },
+        law: { en: "PRC Anti-Money Laundering Law (revised 2024)", zh: "《中华人民共和国反洗钱法》（2024 年修订）" },
         years: 10,
       },
-      { what: "network access logs", law: "PRC Cybersecurity Law Art. 21 (at least six months)", years: 0.5 },
+      {
+        what: { en: "network access logs", zh: "网络访问日志" },
+        law: { en: "PRC Cybersecurity Law Art. 21 (at least six months)", zh: "《中华人民共和国网络安全法》第二十一条（不少于六个月）" },
+        years: 0.5,
+      },
     ],
   },
   {
@@ -66,14 +88,19 @@ export const DEMO_ACCOUNTS: readonly AccountFacts[] = Object.freeze([
     balance: null,
     subscriptions: [],
     paymentMethods: [],
-    verifications: [{ kind: "student", dataHeld: "student status confirmation: name, school and enrolment dates" }],
+    verifications: [
+      {
+        kind: "student",
+        dataHeld: { en: "student status confirmation: name, school and enrolment dates", zh: "学生身份证明：姓名、学校和在读日期" },
+      },
+    ],
     sharedLoginProducts: [],
     usernameReleaseDays: null,
     phoneReuseDays: 0,
     retention: [
       {
-        what: "a record of this request and our response",
-        law: "CCPA regulations, Cal. Code Regs. tit. 11 §7101 (at least 24 months)",
+        what: { en: "a record of this request and our response", zh: "本次申请及我们答复的记录" },
+        law: { en: "CCPA regulations, Cal. Code Regs. tit. 11 §7101 (at least 24 months)", zh: "CCPA 实施条例，《加州法规汇编》第 11 编第 7101 条（至少 24 个月）" },
         years: 2,
       },
     ],

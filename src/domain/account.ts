@@ -1,4 +1,16 @@
 import type { Jurisdiction } from "./deadlines.ts";
+import type { Language } from "./intent.ts";
+
+/**
+ * A company-supplied name or description: one string, or one per language so a Chinese reply does
+ * not quote English product names. The person's language wins, then English, then any.
+ */
+export type LocalizedText = string | Partial<Record<Language, string>>;
+
+export function localize(text: LocalizedText, language: Language): string {
+  if (typeof text === "string") return text;
+  return text[language] ?? text.en ?? Object.values(text).find(Boolean) ?? "";
+}
 
 /** Money in minor units avoids float drift: 1230 EUR = €12.30. */
 export interface Money {
@@ -9,29 +21,29 @@ export interface Money {
 export interface PaymentMethod {
   /** Stable id in the company's systems; never the card number. */
   id: string;
-  brand: string;
+  brand: LocalizedText;
   last4: string;
   /** What the card is bound to, e.g. "wealth-management product", "Premium subscription". */
-  boundTo?: string;
+  boundTo?: LocalizedText;
 }
 
 export interface Subscription {
-  name: string;
+  name: LocalizedText;
   renews: "monthly" | "yearly";
 }
 
 export interface IdentityVerification {
   kind: "passport" | "id_card" | "real_name" | "student" | "face";
   /** What the company holds because of it, e.g. "passport scan", "ID card number and photo". */
-  dataHeld: string;
+  dataHeld: LocalizedText;
 }
 
 export interface RetentionRule {
   /** What must be kept, e.g. "transaction records". */
-  what: string;
+  what: LocalizedText;
   /** Why, naming the law. */
-  law: string;
-  /** How long, in years after closure. */
+  law: LocalizedText;
+  /** How long, in years after closure (0.5 = six months). */
   years: number;
 }
 
@@ -51,7 +63,7 @@ export interface AccountFacts {
   paymentMethods: PaymentMethod[];
   verifications: IdentityVerification[];
   /** Other products that share this login and go with it. */
-  sharedLoginProducts: string[];
+  sharedLoginProducts: LocalizedText[];
   /** Days until the username can be taken by someone else; null = never released. */
   usernameReleaseDays: number | null;
   /** Days until the phone number can register a new account. */

@@ -1,4 +1,4 @@
-import type { AccountFacts, AccountLookup } from "../domain/account.ts";
+import { type AccountFacts, type AccountLookup, localize } from "../domain/account.ts";
 import type { Classification, Language } from "../domain/intent.ts";
 import { CANCELLABLE_STATUSES, type TicketStatus, type TicketType } from "../domain/ticket.ts";
 import type { Button, Reply } from "../conversations/message.ts";
@@ -492,7 +492,7 @@ class Run {
     if (result.kind !== "facts") return;
     const methods = result.facts?.paymentMethods ?? [];
     if (methods.length === 0) return this.goto(step.none);
-    const buttons = methods.map((m) => ({ label: `${m.brand} •••• ${m.last4}`, value: `pm:${m.id}` }));
+    const buttons = methods.map((m) => ({ label: `${localize(m.brand, this.state.language)} •••• ${m.last4}`, value: `pm:${m.id}` }));
     if (methods.length === 1) {
       frame.slots.paymentMethodId = methods[0]?.id ?? null;
       frame.slots.paymentMethod = buttons[0]?.label ?? null;
