@@ -34,9 +34,12 @@ describe.each<TestDialect>(["sqlite", "postgres"])("embedded directory on %s", (
     const lv = await directory.get("demo-lv-wuhan");
     expect(lv).toMatchObject({
       balance: { minor: 5820, currency: "CNY" },
-      paymentMethods: [{ last4: "6621", boundTo: "wealth-management product" }],
+      paymentMethods: [{ last4: "6621", boundTo: { en: "wealth-management product", zh: "理财产品" } }],
       verifications: [{ kind: "real_name" }],
-      sharedLoginProducts: ["social app", "wealth-management product"],
+      sharedLoginProducts: [
+        { en: "the social app", zh: "社交 App" },
+        { en: "the wealth-management product", zh: "理财产品" },
+      ],
       usernameReleaseDays: null,
     });
     expect(await directory.get("demo-alice")).toMatchObject({
