@@ -44,7 +44,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("embedded directory on %s", (
     });
     expect(await directory.get("demo-alice")).toMatchObject({
       balance: { minor: 1230, currency: "EUR" },
-      subscriptions: [{ name: "Premium", renews: "monthly" }],
+      subscriptions: [{ name: { en: "Premium subscription", zh: "Premium 会员" }, renews: "monthly" }],
       usernameReleaseDays: 180,
     });
     expect(await directory.get("demo-sam")).toMatchObject({ balance: null, verifications: [{ kind: "student" }] });
