@@ -17,14 +17,14 @@ import { createLocalClassifier } from "../nlu/local-classifier.ts";
 import { redact } from "../nlu/redact.ts";
 import { type Database, openDatabase } from "../storage/database.ts";
 import { migrateToLatest, pendingMigrations } from "../storage/migrations.ts";
-import type { Schema } from "../storage/schema.ts";
 import { createOutboundQueue, type DurableOutboundQueue } from "../storage/outbound-queue.ts";
+import type { Schema } from "../storage/schema.ts";
 import type { CodeSender } from "../verification/code-sender.ts";
 import { createOutboxDeliverer, type OutboxDeliverer } from "../verification/outbox-deliverer.ts";
 import { createSmsWebhookCodeSender } from "../verification/sms-webhook-code-sender.ts";
 import { createSmtpCodeSender } from "../verification/smtp-code-sender.ts";
 import { createVerificationService } from "../verification/verification-service.ts";
-import { silentLog, type Log } from "../web/log.ts";
+import { type Log, silentLog } from "../web/log.ts";
 
 /** intents/ and flows/ ship with the package, so commands work from any directory. */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -69,7 +69,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetricsRegistry();
   const counters = appMetrics(metrics);
   const outbound = createOutboundQueue(database.db);
-  const outbox = createOutboxDeliverer({ db: database.db, senders: buildSenders(config), log: (level, msg, fields) => log(level, msg, fields) });
+  const outbox = createOutboxDeliverer({
+    db: database.db,
+    senders: buildSenders(config),
+    log: (level, msg, fields) => log(level, msg, fields),
+  });
   const deliverCodes = () => {
     outbox.deliverPending().catch((error: Error) => log("warn", "code delivery failed; will retry", { error: error.message }));
   };

@@ -14,7 +14,8 @@ export function createLogger(minimum: LogLevel, write: (line: string) => void = 
   return (level, msg, fields = {}) => {
     if (ORDER[level] < ORDER[minimum]) return;
     const safe: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(fields)) safe[key] = typeof value === "string" && !TRUSTED_FIELDS.has(key) ? redact(value) : value;
+    for (const [key, value] of Object.entries(fields))
+      safe[key] = typeof value === "string" && !TRUSTED_FIELDS.has(key) ? redact(value) : value;
     write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: redact(msg), ...safe })}\n`);
   };
 }

@@ -47,7 +47,13 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
 }
 
 async function helpText(): Promise<string> {
-  const lines = ["Erasure Desk: the support bot that handles account-deletion requests.", "", "usage: erasure-desk <command> [options]", "", "commands:"];
+  const lines = [
+    "Erasure Desk: the support bot that handles account-deletion requests.",
+    "",
+    "usage: erasure-desk <command> [options]",
+    "",
+    "commands:",
+  ];
   for (const [name, load] of Object.entries(COMMANDS)) {
     const command = await load().catch(() => undefined);
     lines.push(`  ${name.padEnd(20)}${command?.summary ?? ""}`);

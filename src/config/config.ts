@@ -38,13 +38,9 @@ const schema = z.object({
   /** Interface to listen on; 0.0.0.0 behind a load balancer, 127.0.0.1 for a laptop. */
   HOST: z.string().trim().min(1, { error: "expected a host name or IP address, e.g. 127.0.0.1" }).default("0.0.0.0"),
   /** A SQLite file path or `sqlite:` URL, or `postgres://…`. Empty: ./data/erasure-desk.sqlite. */
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .default("")
-    .refine(isDatabaseUrl, {
-      error: "expected postgres://user@host/db, sqlite:path/to/file.sqlite or a file path",
-    }),
+  DATABASE_URL: z.string().trim().default("").refine(isDatabaseUrl, {
+    error: "expected postgres://user@host/db, sqlite:path/to/file.sqlite or a file path",
+  }),
   /** debug | info | warn | error */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "expected debug, info, warn or error" }).default("info"),
 
@@ -56,13 +52,23 @@ const schema = z.object({
   CN_HOLIDAYS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((day) => day.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((day) => day.trim())
+        .filter(Boolean),
+    )
     .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-10-01,2026-10-02" }),
   /** Weekend days China declares working days around holidays (调休, YYYY-MM-DD, comma-separated); they count. */
   CN_WORKDAYS: z
     .string()
     .default("")
-    .transform((value) => value.split(",").map((day) => day.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((day) => day.trim())
+        .filter(Boolean),
+    )
     .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-09-27,2026-10-10" }),
   /** Internal target as a fraction of the legal deadline (0.5 = aim to finish in half the time). */
   INTERNAL_TARGET_RATIO: z.coerce

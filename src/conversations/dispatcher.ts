@@ -1,15 +1,15 @@
 import type { Kysely } from "kysely";
 import type { AccountDirectory } from "../domain/account.ts";
-import { type DeadlinePolicy, type Jurisdiction, computeDeadline } from "../domain/deadlines.ts";
+import type { DeadlinePolicy, Jurisdiction } from "../domain/deadlines.ts";
 import { newId } from "../domain/id.ts";
 import type { Classification, Classifier, Language } from "../domain/intent.ts";
 import type { TicketType } from "../domain/ticket.ts";
 import type { FlowSet } from "../flow-engine/definition.ts";
-import { type ConversationState, type EngineContext, type EngineEvent, advance, initialState } from "../flow-engine/engine.ts";
+import { advance, type ConversationState, type EngineContext, type EngineEvent, initialState } from "../flow-engine/engine.ts";
 import type { Dialect } from "../storage/database.ts";
 import type { Schema } from "../storage/schema.ts";
 import type { VerificationService } from "../verification/verification-service.ts";
-import type { DispatchResult, Dispatcher, InboundMessage, Reply } from "./message.ts";
+import type { Dispatcher, DispatchResult, InboundMessage, Reply } from "./message.ts";
 import { performRequest, type RequestScope } from "./perform-request.ts";
 
 export interface DispatcherSettings {
@@ -337,4 +337,3 @@ function isConflict(error: unknown): boolean {
   // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock (PostgreSQL); SQLite's constraint error.
   return code === "23505" || code === "40001" || code === "40P01" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "CONCURRENT_UPDATE";
 }
-

@@ -89,7 +89,13 @@ async function perform(deps: DispatcherDeps, scope: RequestScope, request: Engin
         ...(request.scheduledFor ? { scheduledFor: new Date(request.scheduledFor) } : {}),
         ...(request.details ? { details: request.details } : {}),
       });
-      if (request.details) await updateTicketFacts(tx, moved, { details: request.details }, { at: now.toISOString(), actor: "person", action: "note", details: { recorded: Object.keys(request.details) } });
+      if (request.details)
+        await updateTicketFacts(
+          tx,
+          moved,
+          { details: request.details },
+          { at: now.toISOString(), actor: "person", action: "note", details: { recorded: Object.keys(request.details) } },
+        );
       return { kind: "ticket", ticket: view(moved), reused: false };
     }
     case "list_tickets":
@@ -137,7 +143,15 @@ async function checkCode(deps: DispatcherDeps, scope: RequestScope, code: string
   const ticket = ticketId ? await ownTicket(scope, ticketId) : undefined;
   if (result.kind !== "verified") {
     if (ticket) {
-      await appendEvent(tx, { ticketId: ticket.id, at: now.toISOString(), actor: "person", action: "code_failed", fromStatus: null, toStatus: null, details: { outcome: result.kind } });
+      await appendEvent(tx, {
+        ticketId: ticket.id,
+        at: now.toISOString(),
+        actor: "person",
+        action: "code_failed",
+        fromStatus: null,
+        toStatus: null,
+        details: { outcome: result.kind },
+      });
     }
     return { kind: "code_checked", result };
   }

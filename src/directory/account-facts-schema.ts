@@ -61,11 +61,15 @@ export const accountFactsSchema = z.object({
       }),
     )
     .default([]),
-  verifications: z.array(z.object({ kind: z.enum(["passport", "id_card", "real_name", "student", "face"]), dataHeld: localized })).default([]),
+  verifications: z
+    .array(z.object({ kind: z.enum(["passport", "id_card", "real_name", "student", "face"]), dataHeld: localized }))
+    .default([]),
   sharedLoginProducts: z.array(localized).default([]),
   usernameReleaseDays: days,
   phoneReuseDays: days,
-  retention: z.array(z.object({ what: localized, law: localized, years: z.number().positive({ error: "expected years > 0" }) })).default([]),
+  retention: z
+    .array(z.object({ what: localized, law: localized, years: z.number().positive({ error: "expected years > 0" }) }))
+    .default([]),
 });
 
 /** Validates unknown input; the error lists each wrong field by its path, never the values. */

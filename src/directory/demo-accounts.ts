@@ -58,7 +58,10 @@ export const DEMO_ACCOUNTS: readonly AccountFacts[] = Object.freeze([
       },
     ],
     verifications: [
-      { kind: "real_name", dataHeld: { en: "legal name, resident ID card number and ID card photos", zh: "真实姓名、身份证号码和身份证照片" } },
+      {
+        kind: "real_name",
+        dataHeld: { en: "legal name, resident ID card number and ID card photos", zh: "真实姓名、身份证号码和身份证照片" },
+      },
     ],
     sharedLoginProducts: [
       { en: "the social app", zh: "社交 App" },
@@ -100,7 +103,10 @@ export const DEMO_ACCOUNTS: readonly AccountFacts[] = Object.freeze([
     retention: [
       {
         what: { en: "a record of this request and our response", zh: "本次申请及我们答复的记录" },
-        law: { en: "CCPA regulations, Cal. Code Regs. tit. 11 §7101 (at least 24 months)", zh: "CCPA 实施条例，《加州法规汇编》第 11 编第 7101 条（至少 24 个月）" },
+        law: {
+          en: "CCPA regulations, Cal. Code Regs. tit. 11 §7101 (at least 24 months)",
+          zh: "CCPA 实施条例，《加州法规汇编》第 11 编第 7101 条（至少 24 个月）",
+        },
         years: 2,
       },
     ],

@@ -1,4 +1,4 @@
-import { type AccountFacts, type RetentionRule, localize } from "../domain/account.ts";
+import { type AccountFacts, localize, type RetentionRule } from "../domain/account.ts";
 import type { Language } from "../domain/intent.ts";
 import type { TicketType } from "../domain/ticket.ts";
 import { formatList, formatMoney, render } from "./catalogue.ts";
@@ -27,13 +27,15 @@ export function consequenceLines(
       : bullet("explain.retention", { what: l(rule.what), law: l(rule.law), years: rule.years });
 
   if (topic === "delete_account") {
-    if (facts.balance && facts.balance.minor > 0) bullet("explain.balance", { amount: formatMoney(facts.balance.minor, facts.balance.currency, language) });
+    if (facts.balance && facts.balance.minor > 0)
+      bullet("explain.balance", { amount: formatMoney(facts.balance.minor, facts.balance.currency, language) });
     for (const sub of facts.subscriptions) bullet("explain.subscription", { name: l(sub.name), renews: t(`renews.${sub.renews}`) });
     for (const pm of facts.paymentMethods) {
       bullet(pm.boundTo ? "explain.card_bound" : "explain.card", { card: card(pm), bound_to: pm.boundTo ? l(pm.boundTo) : "" });
     }
     for (const v of facts.verifications) bullet("explain.verification", { data: l(v.dataHeld) });
-    if (facts.sharedLoginProducts.length > 0) bullet("explain.shared_login", { products: formatList(facts.sharedLoginProducts.map(l), language) });
+    if (facts.sharedLoginProducts.length > 0)
+      bullet("explain.shared_login", { products: formatList(facts.sharedLoginProducts.map(l), language) });
     bullet("explain.content");
     if (facts.username) {
       if (facts.usernameReleaseDays === null) bullet("explain.username_never", { username: facts.username });
@@ -52,7 +54,8 @@ export function consequenceLines(
     const chosen = facts.paymentMethods.find((pm) => pm.id === slots.paymentMethodId);
     if (chosen?.boundTo) bullet("explain.unlink_bound", { card: card(chosen), bound_to: l(chosen.boundTo) });
     for (const sub of facts.subscriptions) bullet("explain.unlink_subscription", { name: l(sub.name) });
-    if (facts.balance && facts.balance.minor > 0) bullet("explain.unlink_balance", { amount: formatMoney(facts.balance.minor, facts.balance.currency, language) });
+    if (facts.balance && facts.balance.minor > 0)
+      bullet("explain.unlink_balance", { amount: formatMoney(facts.balance.minor, facts.balance.currency, language) });
     bullet("explain.unlink_records");
   }
 
@@ -60,7 +63,9 @@ export function consequenceLines(
     if (facts.verifications.length === 0) bullet("explain.verification_none");
     for (const v of facts.verifications) bullet("explain.verification_removed", { data: l(v.dataHeld) });
     bullet("explain.verification_changes");
-    const identityRules = facts.retention.filter((r) => /verif|identity|KYC|身份|实名|反洗钱|anti-money/i.test(`${localize(r.what, "en")} ${localize(r.law, "en")}`));
+    const identityRules = facts.retention.filter((r) =>
+      /verif|identity|KYC|身份|实名|反洗钱|anti-money/i.test(`${localize(r.what, "en")} ${localize(r.law, "en")}`),
+    );
     for (const rule of identityRules) retention(rule);
   }
 

@@ -15,7 +15,14 @@ export type ButtonDefinition = z.infer<typeof buttonSchema>;
 const base = { note: z.string().optional() };
 
 /** Conditions a branch can test; the ticket ones make the engine list the person's tickets first. */
-export const BRANCH_CONDITIONS = ["linked_account", "has_reference", "cooling_off", "has_open_ticket", "has_cancellable_ticket", "has_tickets"] as const;
+export const BRANCH_CONDITIONS = [
+  "linked_account",
+  "has_reference",
+  "cooling_off",
+  "has_open_ticket",
+  "has_cancellable_ticket",
+  "has_tickets",
+] as const;
 export type BranchCondition = (typeof BRANCH_CONDITIONS)[number];
 export const TICKET_CONDITIONS: readonly BranchCondition[] = ["has_open_ticket", "has_cancellable_ticket", "has_tickets"];
 
@@ -64,7 +71,7 @@ export const stepSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     ...base,
     kind: z.literal("branch"),
-    cases: z.array(z.strictObject({ when: z.enum(BRANCH_CONDITIONS), then: stepId })),
+    cases: z.array(z.strictObject({ when: z.enum(BRANCH_CONDITIONS), goto: stepId })),
     otherwise: stepId,
   }),
   /** Show the person's own tickets (by reference they give, or all of their linked account). */
@@ -133,7 +140,7 @@ export function successors(step: StepDefinition): string[] {
     case "choose_payment_method":
       return [step.next, step.none];
     case "branch":
-      return [...step.cases.map((c) => c.then), step.otherwise];
+      return [...step.cases.map((c) => c.goto), step.otherwise];
     case "handoff":
     case "end":
       return [];

@@ -1,8 +1,9 @@
+import type { Button, Reply } from "../conversations/message.ts";
 import { type AccountFacts, type AccountLookup, localize } from "../domain/account.ts";
 import type { Classification, Language } from "../domain/intent.ts";
 import { CANCELLABLE_STATUSES, type TicketStatus, type TicketType } from "../domain/ticket.ts";
-import type { Button, Reply } from "../conversations/message.ts";
 import { formatDay, formatInstant, render, type Vars } from "./catalogue.ts";
+import { consequenceLines } from "./consequences.ts";
 import {
   type BranchCondition,
   type ButtonDefinition,
@@ -11,7 +12,6 @@ import {
   type StepDefinition,
   TICKET_CONDITIONS,
 } from "./definition.ts";
-import { consequenceLines } from "./consequences.ts";
 import type { EngineRequest, RequestResult, TicketView } from "./requests.ts";
 
 /**
@@ -54,9 +54,7 @@ export interface EngineContext {
   linkedAccountId: string | null;
 }
 
-export type EngineEvent =
-  | { kind: "message"; text: string; classification: Classification }
-  | { kind: "result"; result: RequestResult };
+export type EngineEvent = { kind: "message"; text: string; classification: Classification } | { kind: "result"; result: RequestResult };
 
 export interface Outcome {
   state: ConversationState;
@@ -105,10 +103,13 @@ class Run {
     if (!pressed && speaksLanguage(typed) && (classification.language === "en" || classification.language === "zh")) {
       this.state.language = classification.language;
     }
-    const understood = pressed ? { ...classification, intent: "out_of_scope" as const, confidence: 0, source: "button" as const } : classification;
+    const understood = pressed
+      ? { ...classification, intent: "out_of_scope" as const, confidence: 0, source: "button" as const }
+      : classification;
     const input: Input = { text, classification: understood, confident: understood.confidence >= this.ctx.threshold };
     if (text === "") return this.say("input.empty", {}, this.menuButtons());
-    if (this.interrupt(input)) return;
+    const interruption = this.interruption(input);
+    if (interruption) return interruption();
     const frame = this.frame();
     if (!frame) return this.route(input);
     this.handleStepInput(frame, input);
@@ -123,26 +124,34 @@ class Run {
     return byLabel?.value ?? text;
   }
 
-  /** Requests that apply wherever the person is: a person, stop, switch, a question, a correction. */
-  private interrupt(input: Input): boolean {
+  /**
+   * Requests that apply wherever the person is: a person, stop, switch, a question, a correction.
+   * Returns what to do instead of the current step, or undefined to let the step handle the input.
+   */
+  private interruption(input: Input): (() => void) | undefined {
     const { text, classification: c, confident } = input;
     const frame = this.frame();
-    if (text === "human" || (confident && c.intent === "human_agent")) return this.startFlow("human_agent", input), true;
-    if (text.startsWith("flow:")) return this.startFlow(text.slice(5), input), true;
-    if (text.startsWith("switch:")) return this.switchFlow(text.slice(7), input), true;
-    if (!frame) return false;
-    if (text === "cancel" || STOP_WORDS.test(text) || (confident && c.intent === "cancel_deletion" && frame.flow !== "cancel_deletion")) {
-      return this.stop(), true;
-    }
-    if (text === "continue") return this.reprompt(), true;
-    if (frame.phase === "ask_code" && CORRECTION.test(text)) return this.askContactAgain(frame), true;
+    if (text === "human" || (confident && c.intent === "human_agent")) return () => this.startFlow("human_agent", input);
+    if (text.startsWith("flow:")) return () => this.startFlow(text.slice(5), input);
+    if (text.startsWith("switch:")) return () => this.switchFlow(text.slice(7));
+    if (!frame) return undefined;
+    const wantsToStop =
+      text === "cancel" || STOP_WORDS.test(text) || (confident && c.intent === "cancel_deletion" && frame.flow !== "cancel_deletion");
+    if (wantsToStop) return () => this.stop();
+    if (text === "continue") return () => this.reprompt();
+    if (frame.phase === "ask_code" && CORRECTION.test(text)) return () => this.askContactAgain(frame);
     const awaitsFreeText = this.currentStep()?.kind === "collect";
     if (!awaitsFreeText && confident && c.intent === "request_status" && frame.flow !== "request_status") {
-      return this.answerStatus(frame), true;
+      return () => this.answerStatus(frame);
     }
     const faq = this.matchFaq(text);
-    if (faq) return this.say(faq, this.vars(frame)), this.reprompt(), true;
-    return false;
+    if (faq) {
+      return () => {
+        this.say(faq, this.vars(frame));
+        this.reprompt();
+      };
+    }
+    return undefined;
   }
 
   /** No flow is active: the intent picks one, or the bot says what it can do. */
@@ -308,22 +317,26 @@ class Run {
       this.state.stack = [];
       return this.push("human_agent", { ...keep, ...ticket });
     }
-    if (this.frame()) return this.switchFlow(name, input);
+    if (this.frame()) return this.switchFlow(name);
     this.push(name, ref ? { ...keep, reference: ref } : keep);
   }
 
   /** Leaves the current request (its ticket is cancelled with the reason) to start another. */
-  private switchFlow(name: string, input: Input): void {
+  private switchFlow(name: string): void {
     const frame = this.frame();
     const ticketId = str(frame?.slots.ticketId);
     const status = str(frame?.slots.ticketStatus) as TicketStatus | null;
     const keep = frame ? inheritedSlots(frame) : {};
     this.state.stack = [];
     if (ticketId && status && CANCELLABLE_STATUSES.includes(status)) {
-      this.state.stack.push({ flow: "stop_request", step: this.flow("stop_request")?.start ?? "", phase: null, slots: { ...keep, ticketId, ticketRef: str(frame?.slots.ticketRef), then: name, reason: `person chose ${name} instead` } });
+      this.state.stack.push({
+        flow: "stop_request",
+        step: this.flow("stop_request")?.start ?? "",
+        phase: null,
+        slots: { ...keep, ticketId, ticketRef: str(frame?.slots.ticketRef), nextFlow: name, reason: `person chose ${name} instead` },
+      });
       return this.enter();
     }
-    void input;
     this.push(name, keep);
   }
 
@@ -334,7 +347,12 @@ class Run {
     const keep = inheritedSlots(frame);
     this.state.stack = [];
     if (ticketId && status && CANCELLABLE_STATUSES.includes(status)) {
-      this.state.stack.push({ flow: "stop_request", step: this.flow("stop_request")?.start ?? "", phase: null, slots: { ...keep, ticketId, ticketRef: str(frame.slots.ticketRef), reason: "stopped by the person in chat" } });
+      this.state.stack.push({
+        flow: "stop_request",
+        step: this.flow("stop_request")?.start ?? "",
+        phase: null,
+        slots: { ...keep, ticketId, ticketRef: str(frame.slots.ticketRef), reason: "stopped by the person in chat" },
+      });
       return this.enter();
     }
     this.say("flow.stopped", {}, this.menuButtons());
@@ -435,7 +453,8 @@ class Run {
     if (result.kind === "code_sent") {
       frame.phase = "ask_code";
       const r = result.result;
-      if (r.kind === "cooldown") return this.say("verify.cooldown", { ...this.vars(frame), seconds: r.retryAfterSeconds }, this.codeButtons());
+      if (r.kind === "cooldown")
+        return this.say("verify.cooldown", { ...this.vars(frame), seconds: r.retryAfterSeconds }, this.codeButtons());
       if (r.kind === "no_contact" || r.kind === "locked") return this.goto(step.locked);
       return this.say("verify.code_sent", this.vars(frame), this.codeButtons());
     }
@@ -452,7 +471,8 @@ class Run {
         return this.goto(step.next);
       }
       if (r.kind === "locked") return this.goto(step.locked);
-      if (r.kind === "wrong") return this.say("verify.code_wrong", { ...this.vars(frame), attempts_left: r.attemptsLeft }, this.codeButtons());
+      if (r.kind === "wrong")
+        return this.say("verify.code_wrong", { ...this.vars(frame), attempts_left: r.attemptsLeft }, this.codeButtons());
       return this.say("verify.code_expired", this.vars(frame), this.codeButtons());
     }
   }
@@ -464,7 +484,11 @@ class Run {
   }
 
   private codeButtons(): Button[] {
-    return [this.button("button.resend", "resend"), this.button("button.wrong_contact", "wrong email"), this.button("button.human", "human")];
+    return [
+      this.button("button.resend", "resend"),
+      this.button("button.wrong_contact", "wrong email"),
+      this.button("button.human", "human"),
+    ];
   }
 
   // ---------------------------------------------------------------- results of other steps
@@ -529,7 +553,7 @@ class Run {
   private ticketMoved(frame: Frame, step: Extract<StepDefinition, { kind: "move_ticket" }>, result: RequestResult): void {
     if (result.kind !== "ticket") return;
     setTicket(frame, result.ticket);
-    const then = str(frame.slots.then);
+    const then = str(frame.slots.nextFlow);
     if (then && frame.flow === "stop_request") {
       this.say("flow.switched", this.vars(frame));
       this.state.stack = [];
@@ -556,7 +580,7 @@ class Run {
       has_tickets: result.tickets.length > 0,
     };
     const match = step.cases.find((c) => holds[c.when]);
-    this.goto(match ? match.then : step.otherwise);
+    this.goto(match ? match.goto : step.otherwise);
   }
 
   private showTicketsResult(frame: Frame, step: Extract<StepDefinition, { kind: "show_tickets" }>, result: RequestResult): void {
@@ -782,7 +806,10 @@ function pick(slots: Record<string, Json>, keys: string[]): Record<string, Json>
 
 /** True when the text has words once emails, references and numbers are taken out. */
 function speaksLanguage(text: string): boolean {
-  const residue = text.replace(/\S+@\S+/g, " ").replace(/\b[A-Z]{3}-[0-9A-Z]{6}\b/gi, " ").replace(/[+\d][\d\s().-]*/g, " ");
+  const residue = text
+    .replace(/\S+@\S+/g, " ")
+    .replace(/\b[A-Z]{3}-[0-9A-Z]{6}\b/gi, " ")
+    .replace(/[+\d][\d\s().-]*/g, " ");
   return /\p{L}{2,}|\p{Script=Han}/u.test(residue);
 }
 

@@ -61,7 +61,8 @@ export function checkFlows(dir: string, root = process.cwd()): { flowSet?: FlowS
   const flows = new Map<string, FlowDefinition>();
   for (const parsed of flowFiles) {
     if (!parsed.value) continue;
-    if (flows.has(parsed.value.flow)) problems.push({ file: parsed.file, line: parsed.lineOf(["flow"]), message: `flow "${parsed.value.flow}" is defined twice` });
+    if (flows.has(parsed.value.flow))
+      problems.push({ file: parsed.file, line: parsed.lineOf(["flow"]), message: `flow "${parsed.value.flow}" is defined twice` });
     flows.set(parsed.value.flow, parsed.value);
   }
   const en = catalogueFiles.en.value;
@@ -69,9 +70,16 @@ export function checkFlows(dir: string, root = process.cwd()): { flowSet?: FlowS
   for (const parsed of flowFiles) if (parsed.value) problems.push(...checkFlow(parsed, flows, en, zh));
   if (en && zh) problems.push(...checkTranslations(catalogueFiles.en as ParsedFile<Catalogue>, catalogueFiles.zh as ParsedFile<Catalogue>));
   for (const [index, entry] of (faqFile.value?.faq ?? []).entries()) {
-    for (const [lang, catalogue] of [["en", en], ["zh", zh]] as const) {
+    for (const [lang, catalogue] of [
+      ["en", en],
+      ["zh", zh],
+    ] as const) {
       if (catalogue && !(entry.answer in catalogue)) {
-        problems.push({ file: faqFile.file, line: faqFile.lineOf(["faq", index, "answer"]), message: `answer "${entry.answer}" is missing from messages/${lang}.yaml` });
+        problems.push({
+          file: faqFile.file,
+          line: faqFile.lineOf(["faq", index, "answer"]),
+          message: `answer "${entry.answer}" is missing from messages/${lang}.yaml`,
+        });
       }
     }
   }
@@ -102,7 +110,8 @@ function parseFile<T>(file: string, schema: z.ZodType<T>, problems: FlowProblem[
     return 1;
   };
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) problems.push({ file: name, line: error.linePos?.[0]?.line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
+    for (const error of doc.errors)
+      problems.push({ file: name, line: error.linePos?.[0]?.line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
     return { file: name, lineOf };
   }
   const result = schema.safeParse(doc.toJS());
@@ -126,11 +135,17 @@ function keyNodeOf(doc: ReturnType<typeof parseDocument>, path: readonly (string
       if (key && key.value === last) return key.range?.[0];
     }
   }
-  if (isSeq(parent) && typeof last === "number") return (parent.items[last] as { range?: [number, number, number] } | undefined)?.range?.[0];
+  if (isSeq(parent) && typeof last === "number")
+    return (parent.items[last] as { range?: [number, number, number] } | undefined)?.range?.[0];
   return undefined;
 }
 
-function checkFlow(parsed: ParsedFile<FlowDefinition>, flows: ReadonlyMap<string, FlowDefinition>, en?: Catalogue, zh?: Catalogue): FlowProblem[] {
+function checkFlow(
+  parsed: ParsedFile<FlowDefinition>,
+  flows: ReadonlyMap<string, FlowDefinition>,
+  en?: Catalogue,
+  zh?: Catalogue,
+): FlowProblem[] {
   const flow = parsed.value as FlowDefinition;
   const problems: FlowProblem[] = [];
   const at = (path: (string | number)[], message: string) => problems.push({ file: parsed.file, line: parsed.lineOf(path), message });
@@ -164,20 +179,30 @@ function unreachable(flow: FlowDefinition): string[] {
   return Object.keys(flow.steps).filter((id) => !seen.has(id));
 }
 
-const placeholders = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(",");
+const placeholders = (template: string) =>
+  [...template.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join(",");
 
 function checkTranslations(en: ParsedFile<Catalogue>, zh: ParsedFile<Catalogue>): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const a = en.value as Catalogue;
   const b = zh.value as Catalogue;
   for (const key of Object.keys(a)) {
-    if (!(key in b)) problems.push({ file: zh.file, line: 1, message: `missing translation of "${key}" (in ${en.file}:${en.lineOf([key])})` });
+    if (!(key in b))
+      problems.push({ file: zh.file, line: 1, message: `missing translation of "${key}" (in ${en.file}:${en.lineOf([key])})` });
     else if (placeholders(a[key] as string) !== placeholders(b[key] as string)) {
-      problems.push({ file: zh.file, line: zh.lineOf([key]), message: `"${key}" uses placeholders {${placeholders(b[key] as string)}} but English uses {${placeholders(a[key] as string)}}` });
+      problems.push({
+        file: zh.file,
+        line: zh.lineOf([key]),
+        message: `"${key}" uses placeholders {${placeholders(b[key] as string)}} but English uses {${placeholders(a[key] as string)}}`,
+      });
     }
   }
   for (const key of Object.keys(b)) {
-    if (!(key in a)) problems.push({ file: en.file, line: 1, message: `missing translation of "${key}" (in ${zh.file}:${zh.lineOf([key])})` });
+    if (!(key in a))
+      problems.push({ file: en.file, line: 1, message: `missing translation of "${key}" (in ${zh.file}:${zh.lineOf([key])})` });
   }
   return problems;
 }
@@ -190,7 +215,12 @@ function checkTriggers(files: ParsedFile<FlowDefinition>[]): FlowProblem[] {
     if (!flow) continue;
     for (const [index, intent] of flow.triggers.entries()) {
       const other = owner.get(intent);
-      if (other) problems.push({ file: parsed.file, line: parsed.lineOf(["triggers", index]), message: `intent "${intent}" already starts flow "${other}"` });
+      if (other)
+        problems.push({
+          file: parsed.file,
+          line: parsed.lineOf(["triggers", index]),
+          message: `intent "${intent}" already starts flow "${other}"`,
+        });
       owner.set(intent, flow.flow);
     }
   }

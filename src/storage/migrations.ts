@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from "kysely";
+import type { Schema } from "./schema.ts";
 
 /**
  * Migrations live in code (not files) so they run the same under tsx, vitest and a bundler.
@@ -147,7 +148,11 @@ const migrations: Record<string, Migration> = {
         .addColumn("sent_at", "text", (c) => c.notNull())
         .addColumn("consumed_at", "text")
         .execute();
-      await db.schema.createIndex("verification_codes_conversation").on("verification_codes").columns(["conversation_id", "sent_at"]).execute();
+      await db.schema
+        .createIndex("verification_codes_conversation")
+        .on("verification_codes")
+        .columns(["conversation_id", "sent_at"])
+        .execute();
 
       await db.schema
         .createTable("outbox")
@@ -170,19 +175,23 @@ const migrations: Record<string, Migration> = {
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("delivered_at", "text")
         .execute();
-      await db.schema.createIndex("outbound_messages_pending").on("outbound_messages").columns(["channel", "chat_id", "delivered_at"]).execute();
+      await db.schema
+        .createIndex("outbound_messages_pending")
+        .on("outbound_messages")
+        .columns(["channel", "chat_id", "delivered_at"])
+        .execute();
     },
   },
 };
 
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateToLatest(db: Kysely<Schema>): Promise<MigrationResultSet> {
   const result = await (await migratorFor(db)).migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
 }
 
 /** For `readyz`: the database answers and every migration has run. */
-export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrations(db: Kysely<Schema>): Promise<string[]> {
   const all = await (await migratorFor(db)).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
@@ -192,7 +201,7 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
  * every schema of the database, finds another schema's kysely_migration (a parallel test run, another
  * tenant) and then fails with `relation "kysely_migration_lock" does not exist` in ours.
  */
-async function migratorFor(db: Kysely<unknown>): Promise<Migrator> {
+async function migratorFor(db: Kysely<Schema>): Promise<Migrator> {
   const provider = { getMigrations: async () => migrations };
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return new Migrator({ db, provider });
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

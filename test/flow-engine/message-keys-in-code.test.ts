@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFlows } from "../../src/flow-engine/load-flows.ts";
@@ -6,7 +6,8 @@ import { loadFlows } from "../../src/flow-engine/load-flows.ts";
 // Keys the engine uses in code (not in flows/) are invisible to `validate`; this catches a missing one.
 const root = join(import.meta.dirname, "../..");
 const sources = ["src/flow-engine/engine.ts", "src/flow-engine/consequences.ts"].map((file) => readFileSync(join(root, file), "utf8"));
-const SECTIONS = /["`]((?:button|verify|status|explain|repair|fallback|input|error|flow|top|ticket|cancel|renews|law|ticket_type)\.[a-z_]+(?:\.[a-z_]+)?)["`]/g;
+const SECTIONS =
+  /["`]((?:button|verify|status|explain|repair|fallback|input|error|flow|top|ticket|cancel|renews|law|ticket_type)\.[a-z_]+(?:\.[a-z_]+)?)["`]/g;
 
 describe("message keys used in code", () => {
   const flowSet = loadFlows(join(root, "flows"), root);

@@ -21,7 +21,13 @@ describe("loadConfig defaults", () => {
     expect(config.http).toEqual({ port: 3000, host: "0.0.0.0" });
     expect(config.database).toEqual({ kind: "sqlite", file: "./data/erasure-desk.sqlite" });
     expect(config.logLevel).toBe("info");
-    expect(config.deadlines).toEqual({ defaultJurisdiction: "default", defaultDays: 30, chinaHolidays: [], chinaWorkdays: [], internalTargetRatio: 0.5 });
+    expect(config.deadlines).toEqual({
+      defaultJurisdiction: "default",
+      defaultDays: 30,
+      chinaHolidays: [],
+      chinaWorkdays: [],
+      internalTargetRatio: 0.5,
+    });
     expect(config.coolingOffHours).toEqual({ delete_account: 72, unlink_payment: 0, remove_verification: 0, export_data: 0 });
     expect(config.codes).toEqual({ ttlMinutes: 10, maxAttempts: 5, resendCooldownSeconds: 60 });
     expect(config.nlu.threshold).toBe(0.5);

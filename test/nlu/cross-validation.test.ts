@@ -10,8 +10,8 @@ import { readLabelledUtterances } from "../../src/nlu/read-labelled-utterances.t
 
 // Floors a little under what was measured (see the NLU bench), so a data or model change that
 // makes the classifier clearly worse fails CI. Raise them when the figures improve.
-const CV_FLOORS = { macroF1: 0.88, accuracy: 0.88, deletionRecall: 0.88 };
-const HELDOUT_FLOORS = { macroF1: 0.88, accuracy: 0.88, deletionRecall: 0.86 };
+const CV_FLOORS = { macroF1: 0.9, accuracy: 0.9, deletionRecall: 0.92 };
+const HELDOUT_FLOORS = { macroF1: 0.9, accuracy: 0.9, deletionRecall: 0.86 };
 
 let data: IntentData;
 let temperature: number;

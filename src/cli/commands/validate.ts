@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { INTENTS } from "../../domain/intent.ts";
 import { checkFlows, formatProblem } from "../../flow-engine/load-flows.ts";
-import { IntentDataError, formatProblem as formatIntentProblem } from "../../nlu/intent-data-error.ts";
+import { formatProblem as formatIntentProblem, IntentDataError } from "../../nlu/intent-data-error.ts";
 import { loadIntentData } from "../../nlu/load-intent-data.ts";
 import { type Command, parseFlags } from "../command.ts";
 
