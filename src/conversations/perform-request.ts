@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
-import { DirectoryUnavailableError } from "../domain/account.ts";
+import { normaliseEmail } from "../directory/email.ts";
+import { normalisePhone } from "../directory/phone.ts";
+import { type AccountLookup, DirectoryUnavailableError } from "../domain/account.ts";
 import { computeDeadline, type Jurisdiction } from "../domain/deadlines.ts";
 import type { Language } from "../domain/intent.ts";
 import { OPEN_STATUSES, type Ticket, TicketTransitionError, type TicketType } from "../domain/ticket.ts";
@@ -14,6 +16,7 @@ import {
   openTicket,
   updateTicketFacts,
 } from "../storage/ticket-store.ts";
+import { maskEmail, maskPhone } from "../verification/destination-hint.ts";
 import type { DispatcherDeps } from "./dispatcher.ts";
 
 /** What one message's requests share: the transaction, the clock reading, and who is asking. */
@@ -48,7 +51,7 @@ async function perform(deps: DispatcherDeps, scope: RequestScope, request: Engin
       return openOrReuse(deps, scope, request.type, request.accountId);
     case "find_account": {
       const facts = await deps.directory(scope.tx).find(request.lookup);
-      return { kind: "account", accountId: facts?.accountId ?? null };
+      return { kind: "account", accountId: facts?.accountId ?? null, contactHint: contactHint(request.lookup) };
     }
     case "send_code": {
       const account = await deps.directory(scope.tx).get(request.accountId);
@@ -196,6 +199,13 @@ async function visibleTickets(scope: RequestScope, reference: string | undefined
   const theirs = account ? await listTickets(scope.tx, { accountId: account }) : [];
   const byId = new Map([...mine, ...theirs].map((t) => [t.id, t]));
   return [...byId.values()].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, 10);
+}
+
+/** The contact as typed, masked the way codes' destinations are, so the person recognises it. */
+function contactHint(lookup: AccountLookup): string {
+  if ("email" in lookup) return maskEmail(normaliseEmail(lookup.email) ?? lookup.email);
+  const phone = normalisePhone(lookup.phone);
+  return phone ? maskPhone(phone) : "•••";
 }
 
 export function view(ticket: Ticket): TicketView {

@@ -1,5 +1,5 @@
 import type { Button, Reply } from "../conversations/message.ts";
-import { type AccountFacts, type AccountLookup, localize } from "../domain/account.ts";
+import { type AccountLookup, localize } from "../domain/account.ts";
 import type { Classification, Language } from "../domain/intent.ts";
 import { CANCELLABLE_STATUSES, type TicketStatus, type TicketType } from "../domain/ticket.ts";
 import { formatDay, formatInstant, render, type Vars } from "./catalogue.ts";
@@ -407,7 +407,6 @@ class Run {
           ? { phone: entities.phones[0] }
           : undefined;
       if (!lookup) return this.misunderstood("verify.contact_invalid");
-      frame.slots.contactHint = "email" in lookup ? maskEmail(lookup.email) : maskPhone(lookup.phone);
       frame.slots.fakeAttempts = 0;
       frame.phase = "finding";
       return this.ask({ kind: "find_account", lookup });
@@ -443,6 +442,7 @@ class Run {
   private verifyResult(frame: Frame, step: Extract<StepDefinition, { kind: "verify" }>, result: RequestResult): void {
     if (result.kind === "account") {
       frame.slots.pendingAccountId = result.accountId;
+      frame.slots.contactHint = result.contactHint;
       if (!result.accountId) {
         frame.phase = "ask_code";
         return this.say("verify.code_sent", this.vars(frame), this.codeButtons());
@@ -814,16 +814,3 @@ function speaksLanguage(text: string): boolean {
 }
 
 const str = (value: Json | undefined): string | null => (typeof value === "string" && value !== "" ? value : null);
-
-export function maskEmail(email: string): string {
-  const [local = "", domain = ""] = email.split("@");
-  const shown = local.length <= 2 ? `${local[0] ?? ""}•••` : `${local[0]}•••${local.at(-1)}`;
-  return `${shown}@${domain}`;
-}
-
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, "");
-  return `${phone.startsWith("+") ? "+" : ""}${digits.slice(0, 2)}•••••${digits.slice(-4)}`;
-}
-
-export type { AccountFacts };

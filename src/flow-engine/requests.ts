@@ -49,7 +49,8 @@ export type CheckResult =
 
 export type RequestResult =
   | { kind: "ticket"; ticket: TicketView; reused: boolean }
-  | { kind: "account"; accountId: string | null }
+  /** `contactHint` is the contact the person typed, masked; the same whether or not an account was found. */
+  | { kind: "account"; accountId: string | null; contactHint: string }
   | { kind: "code_sent"; result: IssueResult }
   /** On success, `ticket` is the request with the account's jurisdiction and deadline applied. */
   | { kind: "code_checked"; result: CheckResult; ticket?: TicketView }

@@ -117,13 +117,16 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
           text,
           source: { file, line: parsed.lineOf(["phrases", i]) },
         };
-        const key = `${language}\0${normalizeText(text)}`;
+        // Emoji and punctuation normalise to nothing; they are compared as written.
+        const key = `${language}\0${normalizeText(text) || text.trim()}`;
         const earlier = seen.get(key);
         if (!earlier) {
           seen.set(key, example);
           examples.push(example);
         } else if (earlier.intent === example.intent) {
-          warnings.push(`${where(example)}: phrases[${i}]: duplicate of ${where(earlier)} (${JSON.stringify(text)}), ignored`);
+          warnings.push(
+            `${where(example)}: phrases[${i}]: ${JSON.stringify(text)} repeats ${where(earlier)} once normalised (case, width, traditional → simplified), ignored`,
+          );
         } else {
           problems.push({
             file,
