@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import type { Config } from "../config/config.ts";
@@ -8,13 +8,10 @@ import { seedDemoAccounts } from "../directory/demo-accounts.ts";
 import { createEmbeddedDirectory } from "../directory/embedded-directory.ts";
 import { createHttpDirectory } from "../directory/http-directory.ts";
 import type { AccountDirectory } from "../domain/account.ts";
-import type { Classifier } from "../domain/intent.ts";
 import type { FlowSet } from "../flow-engine/definition.ts";
 import { loadFlows } from "../flow-engine/load-flows.ts";
 import { appMetrics, createMetricsRegistry, type MetricsRegistry } from "../metrics/metrics-registry.ts";
-import { loadIntentData } from "../nlu/load-intent-data.ts";
-import { createLocalClassifier } from "../nlu/local-classifier.ts";
-import { redact } from "../nlu/redact.ts";
+import { createClassifier, type HybridClassifier, redact } from "../nlu/index.ts";
 import { type Database, openDatabase } from "../storage/database.ts";
 import { migrateToLatest, pendingMigrations } from "../storage/migrations.ts";
 import { createOutboundQueue, type DurableOutboundQueue } from "../storage/outbound-queue.ts";
@@ -35,7 +32,7 @@ export interface App {
   dispatcher: Dispatcher;
   outbound: DurableOutboundQueue;
   outbox: OutboxDeliverer;
-  classifier: Classifier;
+  classifier: HybridClassifier;
   flowSet: FlowSet;
   metrics: MetricsRegistry;
   log: Log;
@@ -61,7 +58,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? silentLog;
   const root = options.root ?? PACKAGE_ROOT;
   const flowSet = loadFlows(join(root, "flows"), root);
-  const classifier = await buildClassifier(config, join(root, "intents"), log);
+  const classifier = await buildClassifier(config, join(root, "intents"), modelCacheDir(config), log);
 
   const database = await openDatabase(config.database, options.schema ? { schema: options.schema } : {});
   await migrateToLatest(database.db);
@@ -86,7 +83,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     directory,
     verification: createVerificationService(config.codes),
     settings: {
-      threshold: config.nlu.threshold,
+      threshold: classifier.local.threshold,
       coolingOffHours: config.coolingOffHours,
       codeTtlMinutes: config.codes.ttlMinutes,
       maxCodeAttempts: config.codes.maxAttempts,
@@ -134,10 +131,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 }
 
-async function buildClassifier(config: Config, intentsDir: string, log: Log): Promise<Classifier> {
-  const data = await loadIntentData(intentsDir);
-  const classifier = createLocalClassifier(data, { threshold: config.nlu.threshold });
-  log("info", "classifier trained", { examples: data.examples.length, ms: Math.round(classifier.trainingMs) });
+async function buildClassifier(config: Config, intentsDir: string, cacheDir: string | undefined, log: Log): Promise<HybridClassifier> {
+  const llm = config.llm;
+  const classifier = await createClassifier({
+    intentsDir,
+    ...(config.nlu.threshold !== undefined ? { threshold: config.nlu.threshold } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
+    ...(llm
+      ? {
+          llm: {
+            provider: llm.provider,
+            model: llm.model,
+            baseUrl: llm.baseUrl,
+            apiKey: llm.apiKey,
+            timeoutMs: llm.timeoutMs,
+            breaker: llm.breaker,
+          },
+          llmBelow: llm.askBelow,
+          llmDeps: { onError: (error: unknown) => log("warn", "LLM classifier failed; the local answer stands", { error: String(error) }) },
+        }
+      : {}),
+  });
+  log("info", "classifier trained", {
+    examples: classifier.data.examples.length,
+    ms: Math.round(classifier.local.trainingMs),
+    llm: llm ? `${llm.provider}:${llm.model}` : "off",
+  });
   return classifier;
 }
 
@@ -151,6 +170,12 @@ async function buildDirectory(config: Config, database: Database, log: Log): Pro
   const { inserted } = await seedDemoAccounts(database.db);
   if (inserted > 0) log("info", "embedded directory seeded with demo accounts", { inserted });
   return (tx) => createEmbeddedDirectory(tx);
+}
+
+/** The calibration cache sits beside the SQLite file; with PostgreSQL or in memory there is none. */
+function modelCacheDir(config: Config): string | undefined {
+  if (config.database.kind !== "sqlite" || config.database.file === ":memory:") return undefined;
+  return join(dirname(resolve(config.database.file)), "nlu-cache");
 }
 
 function buildSenders(config: Config): Partial<Record<"email" | "sms", CodeSender>> {

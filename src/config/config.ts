@@ -105,8 +105,14 @@ const schema = z.object({
   /** Milliseconds before a directory request gives up. */
   DIRECTORY_TIMEOUT_MS: integer(100, 60_000).default(5000),
 
-  /** Local confidence below which a message counts as out of scope (and the LLM is asked, if on). */
-  NLU_THRESHOLD: z.coerce.number({ error: "expected a number between 0 and 1" }).min(0).max(1).default(0.5),
+  /** Local confidence below which a message counts as out of scope; unset: intents/intents.yaml decides. */
+  NLU_THRESHOLD: z.coerce.number({ error: "expected a number between 0 and 1" }).min(0).max(1).optional(),
+  /** Local confidence below which the LLM (if on) is asked too. */
+  LLM_ASK_BELOW: z.coerce.number({ error: "expected a number between 0 and 1" }).min(0).max(1).default(0.7),
+  /** Consecutive LLM failures that open the circuit breaker (the LLM is skipped until the cool-down ends). */
+  LLM_BREAKER_FAILURES: integer(1, 100).default(3),
+  /** Seconds the breaker stays open before one trial request. */
+  LLM_BREAKER_COOLDOWN_SECONDS: integer(1, 3600).default(60),
   /** none | openai | anthropic | ollama; any OpenAI-compatible server works as openai with LLM_BASE_URL. */
   LLM_PROVIDER: z.enum(["none", "openai", "anthropic", "ollama"], { error: "expected none, openai, anthropic or ollama" }).default("none"),
   /** Model name, e.g. gpt-4o-mini, claude-haiku-4-5, qwen2.5:7b. */
@@ -138,13 +144,15 @@ export interface Config {
   readonly smtp?: { readonly url: string; readonly from: string };
   readonly sms?: { readonly url: string; readonly secret?: string };
   readonly directory?: { readonly url: string; readonly secret?: string; readonly timeoutMs: number };
-  readonly nlu: { readonly threshold: number };
+  readonly nlu: { readonly threshold?: number };
   readonly llm?: {
     readonly provider: "openai" | "anthropic" | "ollama";
     readonly model: string;
     readonly baseUrl?: string;
     readonly apiKey?: string;
     readonly timeoutMs: number;
+    readonly askBelow: number;
+    readonly breaker: { readonly failures: number; readonly cooldownMs: number };
   };
 }
 
@@ -209,7 +217,7 @@ function toConfig(e: Env): Config {
     ...(e.SMTP_URL ? { smtp: { url: e.SMTP_URL, from: e.SMTP_FROM } } : {}),
     ...(e.SMS_WEBHOOK_URL ? { sms: { url: e.SMS_WEBHOOK_URL, secret: e.SMS_WEBHOOK_SECRET } } : {}),
     ...(e.DIRECTORY_URL ? { directory: { url: e.DIRECTORY_URL, secret: e.DIRECTORY_SECRET, timeoutMs: e.DIRECTORY_TIMEOUT_MS } } : {}),
-    nlu: { threshold: e.NLU_THRESHOLD },
+    nlu: e.NLU_THRESHOLD === undefined ? {} : { threshold: e.NLU_THRESHOLD },
     ...(e.LLM_PROVIDER !== "none"
       ? {
           llm: {
@@ -218,6 +226,8 @@ function toConfig(e: Env): Config {
             baseUrl: e.LLM_BASE_URL,
             apiKey: e.LLM_API_KEY,
             timeoutMs: e.LLM_TIMEOUT_MS,
+            askBelow: e.LLM_ASK_BELOW,
+            breaker: { failures: e.LLM_BREAKER_FAILURES, cooldownMs: e.LLM_BREAKER_COOLDOWN_SECONDS * 1000 },
           },
         }
       : {}),

@@ -2,6 +2,7 @@ import type { Classification, Classifier, ClassifyOptions, IntentName } from "..
 import { INTENTS } from "../domain/intent.ts";
 import { compilePatterns } from "./compile-patterns.ts";
 import { detectLanguage } from "./detect-language.ts";
+import { detectYesNo } from "./detect-yes-no.ts";
 import { extractEntities } from "./extract-entities.ts";
 import { fitTemperature } from "./fit-temperature.ts";
 import type { IntentData, TrainingExample } from "./intent-data.ts";
@@ -9,6 +10,8 @@ import { softmax } from "./linear-model.ts";
 import { stratifiedFolds } from "./stratified-folds.ts";
 import type { ScorerOptions } from "./train-intent-scorer.ts";
 import { CLASS_INDEX, createEncoder, DEFAULT_SCORER_OPTIONS, trainIntentScorer } from "./train-intent-scorer.ts";
+
+const READABLE = /[\p{L}\p{N}]/u;
 
 export interface LocalClassifierOptions {
   /** Model and feature settings; defaults are the measured choice. */
@@ -49,20 +52,23 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
     naiveBayes: { ...DEFAULT_SCORER_OPTIONS.naiveBayes, ...options.scorer?.naiveBayes },
   };
   const encode = createEncoder(compilePatterns(data.patterns), scorerOptions);
-  const encoded = data.examples.map((e) => encode(e.text));
-  const scorer = trainIntentScorer(encoded, data.examples, encode, scorerOptions);
+  // Phrases with nothing to read (emoji, punctuation) are answered by rule below, not learned:
+  // as training vectors they are empty and would only drag every short message towards them.
+  const examples = data.examples.filter((e) => READABLE.test(e.text) || detectYesNo(e.text));
+  const encoded = examples.map((e) => encode(e.text));
+  const scorer = trainIntentScorer(encoded, examples, encode, scorerOptions);
   const temperature =
     options.temperature ??
     calibrate(
-      data.examples,
+      examples,
       (train, test) => {
         const fold = trainIntentScorer(
           train.map((i) => encoded[i] as (typeof encoded)[number]),
-          train.map((i) => data.examples[i] as TrainingExample),
+          train.map((i) => examples[i] as TrainingExample),
           encode,
           scorerOptions,
         );
-        return test.map((i) => fold.score((data.examples[i] as TrainingExample).text));
+        return test.map((i) => fold.score((examples[i] as TrainingExample).text));
       },
       options.calibrationFolds ?? 2,
     );
@@ -93,7 +99,7 @@ export function createLocalClassifier(data: IntentData, options: LocalClassifier
       entities: extractEntities(text),
       source: "local" as const,
     };
-    if (base.entities.yesNo === undefined && !/[\p{L}\p{N}]/u.test(text)) {
+    if (base.entities.yesNo === undefined && !READABLE.test(text)) {
       // Nothing to read (blank, punctuation, emoji): nothing the model could know.
       return { ...base, intent: "out_of_scope", confidence: 1 };
     }

@@ -41,8 +41,10 @@ const nlpjs: Contender = {
   async train(data) {
     const { NlpManager } = createRequire(import.meta.url)("node-nlp");
     const manager = new NlpManager({ languages: ["en", "zh"], forceNER: true, nlu: { log: false }, autoSave: false, autoLoad: false });
-    for (const example of data.examples) manager.addDocument(example.language, example.text, example.intent);
-    await quietly(() => manager.train());
+    await quietly(async () => {
+      for (const example of data.examples) manager.addDocument(example.language, example.text, example.intent);
+      await manager.train();
+    });
     return async (text: string, language: Language) => {
       const result = await manager.process(language, text);
       const intent = !result.intent || result.intent === "None" ? "out_of_scope" : (result.intent as IntentName);
@@ -51,14 +53,16 @@ const nlpjs: Contender = {
   },
 };
 
-/** NLP.js prints "Compiling dictionary" and training progress to stdout. */
+/** NLP.js prints "Compiling dictionary", training progress and stop-word warnings to the console. */
 async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const log = console.log;
+  const { log, warn } = console;
   console.log = () => {};
+  console.warn = () => {};
   try {
     return await work();
   } finally {
     console.log = log;
+    console.warn = warn;
   }
 }
 

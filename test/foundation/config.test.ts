@@ -30,7 +30,7 @@ describe("loadConfig defaults", () => {
     });
     expect(config.coolingOffHours).toEqual({ delete_account: 72, unlink_payment: 0, remove_verification: 0, export_data: 0 });
     expect(config.codes).toEqual({ ttlMinutes: 10, maxAttempts: 5, resendCooldownSeconds: 60 });
-    expect(config.nlu.threshold).toBe(0.5);
+    expect(config.nlu.threshold).toBeUndefined(); // intents/intents.yaml decides
     expect(config.smtp).toBeUndefined();
     expect(config.sms).toBeUndefined();
     expect(config.directory).toBeUndefined();
