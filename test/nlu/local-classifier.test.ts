@@ -116,14 +116,6 @@ describe("local classifier", () => {
     expect(classifier.classifySync("😂😂").intent).toBe("out_of_scope");
   });
 
-  it("classifies in well under a millisecond", () => {
-    const texts = Object.values(EXAMPLES).flatMap((e) => [...e.en, ...e.zh]);
-    for (const text of texts) classifier.classifySync(text);
-    const started = performance.now();
-    for (let round = 0; round < 10; round++) for (const text of texts) classifier.classifySync(text);
-    expect((performance.now() - started) / (10 * texts.length)).toBeLessThan(1);
-  });
-
   it("trains deterministically", async () => {
     const again = createLocalClassifier(data);
     expect(again.temperature).toBe(classifier.temperature);
