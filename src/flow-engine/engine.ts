@@ -323,39 +323,34 @@ class Run {
 
   /** Leaves the current request (its ticket is cancelled with the reason) to start another. */
   private switchFlow(name: string): void {
-    const frame = this.frame();
-    const ticketId = str(frame?.slots.ticketId);
-    const status = str(frame?.slots.ticketStatus) as TicketStatus | null;
-    const keep = frame ? inheritedSlots(frame) : {};
-    this.state.stack = [];
-    if (ticketId && status && CANCELLABLE_STATUSES.includes(status)) {
-      this.state.stack.push({
-        flow: "stop_request",
-        step: this.flow("stop_request")?.start ?? "",
-        phase: null,
-        slots: { ...keep, ticketId, ticketRef: str(frame?.slots.ticketRef), nextFlow: name, reason: `person chose ${name} instead` },
-      });
-      return this.enter();
-    }
-    this.push(name, keep);
+    if (!this.closeCurrentRequest(`person chose ${name} instead`, name)) this.push(name, this.keptSlots());
   }
 
   private stop(): void {
-    const frame = this.frame() as Frame;
-    const ticketId = str(frame.slots.ticketId);
-    const status = str(frame.slots.ticketStatus) as TicketStatus | null;
-    const keep = inheritedSlots(frame);
+    if (!this.closeCurrentRequest("stopped by the person in chat")) this.say("flow.stopped", {}, this.menuButtons());
+  }
+
+  /**
+   * Empties the stack; when the current flow's ticket can still be cancelled, runs `stop_request` to
+   * cancel it (then `nextFlow`, if given) and answers true.
+   */
+  private closeCurrentRequest(reason: string, nextFlow?: string): boolean {
+    const frame = this.frame();
+    const ticketId = str(frame?.slots.ticketId);
+    const status = str(frame?.slots.ticketStatus) as TicketStatus | null;
+    const keep = this.keptSlots();
     this.state.stack = [];
-    if (ticketId && status && CANCELLABLE_STATUSES.includes(status)) {
-      this.state.stack.push({
-        flow: "stop_request",
-        step: this.flow("stop_request")?.start ?? "",
-        phase: null,
-        slots: { ...keep, ticketId, ticketRef: str(frame.slots.ticketRef), reason: "stopped by the person in chat" },
-      });
-      return this.enter();
-    }
-    this.say("flow.stopped", {}, this.menuButtons());
+    if (!ticketId || !status || !CANCELLABLE_STATUSES.includes(status)) return false;
+    const slots: Record<string, Json> = { ...keep, ticketId, ticketRef: str(frame?.slots.ticketRef), reason };
+    if (nextFlow) slots.nextFlow = nextFlow;
+    this.state.stack.push({ flow: "stop_request", step: this.flow("stop_request")?.start ?? "", phase: null, slots });
+    this.enter();
+    return true;
+  }
+
+  private keptSlots(): Record<string, Json> {
+    const frame = this.frame();
+    return frame ? inheritedSlots(frame) : {};
   }
 
   // ---------------------------------------------------------------- steps with input
