@@ -21,6 +21,19 @@ const url = (protocols: RegExp, example: string) =>
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A comma-separated list of calendar days. */
+const dayList = (example: string) =>
+  z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((day) => day.trim())
+        .filter(Boolean),
+    )
+    .refine((days) => days.every((day) => isoDate.test(day)), { error: `expected dates like ${example}` });
+
 /** Any scheme other than postgres/sqlite/file (mysql://, redis://…) is refused, not taken for a SQLite file name. */
 function isDatabaseUrl(value: string): boolean {
   if (value === "" || value === ":memory:") return true;
@@ -49,27 +62,9 @@ const schema = z.object({
   /** Legal deadline in calendar days for the `default` jurisdiction. */
   DEADLINE_DEFAULT_DAYS: integer(1, 365).default(30),
   /** Public holidays (YYYY-MM-DD, comma-separated) skipped when counting China's working days. */
-  CN_HOLIDAYS: z
-    .string()
-    .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((day) => day.trim())
-        .filter(Boolean),
-    )
-    .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-10-01,2026-10-02" }),
+  CN_HOLIDAYS: dayList("2026-10-01,2026-10-02"),
   /** Weekend days China declares working days around holidays (调休, YYYY-MM-DD, comma-separated); they count. */
-  CN_WORKDAYS: z
-    .string()
-    .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((day) => day.trim())
-        .filter(Boolean),
-    )
-    .refine((days) => days.every((day) => isoDate.test(day)), { error: "expected dates like 2026-09-27,2026-10-10" }),
+  CN_WORKDAYS: dayList("2026-09-27,2026-10-10"),
   /** Internal target as a fraction of the legal deadline (0.5 = aim to finish in half the time). */
   INTERNAL_TARGET_RATIO: z.coerce
     .number({ error: "expected a number" })

@@ -1,5 +1,6 @@
 import type { AccountFacts, AccountLookup } from "../domain/account.ts";
 import type { TicketStatus, TicketType } from "../domain/ticket.ts";
+import type { CheckResult, IssueResult } from "../domain/verification.ts";
 
 /** What the engine needs to know about a ticket; a view, so the engine never sees storage rows. */
 export interface TicketView {
@@ -32,20 +33,6 @@ export type EngineRequest =
     }
   | { kind: "list_tickets"; reference?: string; accountId: string | null }
   | { kind: "handoff"; reason: string; summary: string; ticketId: string | null };
-
-export type IssueResult =
-  | { kind: "sent"; medium: "email" | "sms"; destinationHint: string; expiresAt: string }
-  | { kind: "cooldown"; retryAfterSeconds: number; destinationHint: string }
-  /** Codes for this conversation locked recently: a person must take over. */
-  | { kind: "locked"; retryAfterSeconds: number }
-  | { kind: "no_contact" };
-
-export type CheckResult =
-  | { kind: "verified"; accountId: string }
-  | { kind: "wrong"; attemptsLeft: number }
-  | { kind: "expired" }
-  | { kind: "locked" }
-  | { kind: "none" };
 
 export type RequestResult =
   | { kind: "ticket"; ticket: TicketView; reused: boolean }

@@ -2,13 +2,15 @@ import type { Kysely, Selectable } from "kysely";
 import type { AccountFacts } from "../domain/account.ts";
 import { newId } from "../domain/id.ts";
 import type { Language } from "../domain/intent.ts";
+import type { CheckResult, CodeMedium, IssueResult } from "../domain/verification.ts";
+
+export type { CheckResult, CodeMedium, IssueResult } from "../domain/verification.ts";
+
 import type { Schema, VerificationCodesTable } from "../storage/schema.ts";
 import { codeMatches, generateCode, hashCode, normaliseCode } from "./code-hash.ts";
 import { composeCodeMessage } from "./code-message.ts";
 import { maskEmail, maskPhone } from "./destination-hint.ts";
 import { enqueueOutbox } from "./outbox.ts";
-
-export type CodeMedium = "email" | "sms";
 
 export interface VerificationOptions {
   /** Minutes a code stays valid (CODE_TTL_MINUTES). */
@@ -33,20 +35,6 @@ export interface IssueRequest {
   language: Language;
   now: Date;
 }
-
-export type IssueResult =
-  | { kind: "sent"; medium: CodeMedium; destinationHint: string; expiresAt: string }
-  | { kind: "cooldown"; retryAfterSeconds: number; destinationHint: string }
-  /** The last code of this conversation was locked recently: hand the person to a human. */
-  | { kind: "locked"; retryAfterSeconds: number }
-  | { kind: "no_contact" };
-
-export type CheckResult =
-  | { kind: "verified"; accountId: string }
-  | { kind: "wrong"; attemptsLeft: number }
-  | { kind: "expired" }
-  | { kind: "locked" }
-  | { kind: "none" };
 
 export interface VerificationService {
   /**
