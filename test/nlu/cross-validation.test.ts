@@ -10,8 +10,11 @@ import { readLabelledUtterances } from "../../src/nlu/read-labelled-utterances.t
 
 // Floors a little under what was measured (see the NLU bench), so a data or model change that
 // makes the classifier clearly worse fails CI. Raise them when the figures improve.
-const CV_FLOORS = { macroF1: 0.9, accuracy: 0.9, deletionRecall: 0.92 };
-const HELDOUT_FLOORS = { macroF1: 0.9, accuracy: 0.9, deletionRecall: 0.86 };
+// Measured with 4148 phrases: CV accuracy 94.0%, macro-F1 93.6%, deletion recall 96.7%, out_of_scope→request 2.6%;
+// both held-out sets together: accuracy 96.3%, deletion recall 99.3%, out_of_scope→request 2.0%.
+const CV_FLOORS = { macroF1: 0.92, accuracy: 0.92, deletionRecall: 0.95, outOfScopeAsRequestMax: 0.04 };
+const HELDOUT_FLOORS = { macroF1: 0.93, accuracy: 0.93, deletionRecall: 0.97, outOfScopeAsRequestMax: 0.035 };
+const HELDOUT_FILES = ["heldout-en", "heldout-zh", "heldout2-en", "heldout2-zh"].map((name) => `test/nlu/data/${name}.tsv`);
 
 let data: IntentData;
 let temperature: number;
@@ -35,17 +38,17 @@ describe("classifier quality", () => {
     expect(evaluation.macroF1).toBeGreaterThan(CV_FLOORS.macroF1);
     expect(evaluation.accuracy).toBeGreaterThan(CV_FLOORS.accuracy);
     expect(evaluation.deletionRecall).toBeGreaterThan(CV_FLOORS.deletionRecall);
+    expect(evaluation.outOfScopeAsRequest).toBeLessThan(CV_FLOORS.outOfScopeAsRequestMax);
   });
 
   it("the held-out sets (phrasings not in intents/) stay above the floors", async () => {
     const classifier = createLocalClassifier(data, { temperature });
     // A held-out phrase that is also a training phrase measures memory, not generalisation: left out.
     const training = new Set(data.examples.map((e) => normalizeText(e.text)));
-    const utterances: LabelledUtterance[] = [
-      ...(await readLabelledUtterances("test/nlu/data/heldout-en.tsv")),
-      ...(await readLabelledUtterances("test/nlu/data/heldout-zh.tsv")),
-    ].filter((u) => !training.has(normalizeText(u.text)));
-    expect(utterances.length).toBeGreaterThan(300);
+    const utterances: LabelledUtterance[] = (await Promise.all(HELDOUT_FILES.map(readLabelledUtterances)))
+      .flat()
+      .filter((u) => !training.has(normalizeText(u.text)));
+    expect(utterances.length).toBeGreaterThan(900);
     const evaluation = evaluatePredictions(
       utterances.map((utterance) => {
         const result = classifier.classifySync(utterance.text);
@@ -55,6 +58,7 @@ describe("classifier quality", () => {
     expect(evaluation.macroF1).toBeGreaterThan(HELDOUT_FLOORS.macroF1);
     expect(evaluation.accuracy).toBeGreaterThan(HELDOUT_FLOORS.accuracy);
     expect(evaluation.deletionRecall).toBeGreaterThan(HELDOUT_FLOORS.deletionRecall);
+    expect(evaluation.outOfScopeAsRequest).toBeLessThan(HELDOUT_FLOORS.outOfScopeAsRequestMax);
   });
 
   it("evaluation figures are computed correctly", () => {
@@ -81,9 +85,9 @@ describe("classifier quality", () => {
 
 // Read as text once more so a broken TSV shows up here too, with the file and line.
 it("held-out files are well-formed TSV", () => {
-  for (const language of ["en", "zh"]) {
-    const lines = readFileSync(`test/nlu/data/heldout-${language}.tsv`, "utf8").split("\n").filter(Boolean);
+  for (const file of HELDOUT_FILES) {
+    const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
     expect(lines[0]).toBe("intent\tlang\ttext");
-    for (const [i, line] of lines.entries()) expect(line.split("\t"), `heldout-${language}.tsv:${i + 1}`).toHaveLength(3);
+    for (const [i, line] of lines.entries()) expect(line.split("\t"), `${file}:${i + 1}`).toHaveLength(3);
   }
 });
