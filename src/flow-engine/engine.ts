@@ -299,13 +299,15 @@ class Run {
   /** Ends the innermost flow; a caller resumes after its `call` step. */
   private pop(): void {
     const ended = this.state.stack.pop();
+    this.resumeCaller(ended);
+  }
+
+  private resumeCaller(ended: Frame | undefined): void {
     const caller = this.frame();
-    if (!caller) return;
     const callStep = this.currentStep();
-    if (callStep?.kind === "call") {
-      if (ended) Object.assign(caller.slots, pick(ended.slots, ["accountId"]));
-      this.goto(callStep.next);
-    }
+    if (!caller || callStep?.kind !== "call") return;
+    if (ended) Object.assign(caller.slots, pick(ended.slots, ["accountId"]));
+    this.goto(callStep.next);
   }
 
   private startFlow(name: string, input: Input): void {
@@ -327,7 +329,22 @@ class Run {
   }
 
   private stop(): void {
+    if (this.state.stack.length > 1) return this.stopCalledFlow();
     if (!this.closeCurrentRequest("stopped by the person in chat")) this.say("flow.stopped", {}, this.menuButtons());
+  }
+
+  /** Inside a called flow ("send me my data first"), stop means that flow: the caller then carries on. */
+  private stopCalledFlow(): void {
+    const inner = this.state.stack.pop() as Frame;
+    const ticketId = str(inner.slots.ticketId);
+    const status = str(inner.slots.ticketStatus) as TicketStatus | null;
+    if (ticketId && status && CANCELLABLE_STATUSES.includes(status)) {
+      const slots = { ...inheritedSlots(inner), ticketId, ticketRef: str(inner.slots.ticketRef), reason: "stopped by the person in chat" };
+      this.state.stack.push({ flow: "stop_request", step: this.flow("stop_request")?.start ?? "", phase: null, slots });
+      return this.enter();
+    }
+    this.say("flow.stopped");
+    this.resumeCaller(inner);
   }
 
   /**
