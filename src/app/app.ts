@@ -48,6 +48,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** PostgreSQL schema (tests). */
   schema?: string;
+  /** A classifier trained earlier (tests that build many apps train once). */
+  classifier?: HybridClassifier;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? silentLog;
   const root = options.root ?? PACKAGE_ROOT;
   const flowSet = loadFlows(join(root, "flows"), root);
-  const classifier = await buildClassifier(config, join(root, "intents"), modelCacheDir(config), log);
+  const classifier = options.classifier ?? (await buildClassifier(config, join(root, "intents"), modelCacheDir(config), log));
 
   const database = await openDatabase(config.database, options.schema ? { schema: options.schema } : {});
   await migrateToLatest(database.db);

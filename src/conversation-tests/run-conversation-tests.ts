@@ -16,14 +16,15 @@ export interface RunConversationTestsOptions {
   report?: (line: string) => void;
 }
 
-/** Loads, filters and runs conversations one after another against one fresh app. */
+/** Loads, filters and runs conversations one after another, each against its own fresh app. */
 export async function runConversationTests(options: RunConversationTestsOptions): Promise<ConversationResult[]> {
   const selected = filterConversations(loadConversations(options.dir, options.root), options.filter);
   const target = await createConversationTestApp(options.root, options.env);
   const results: ConversationResult[] = [];
   try {
     for (const conversation of selected) {
-      const result = await runConversation(target, conversation);
+      const app = await target.forConversation();
+      const result = await runConversation(app, conversation).finally(() => app.close());
       results.push(result);
       options.report?.(formatResult(result));
     }

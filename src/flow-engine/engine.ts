@@ -665,10 +665,8 @@ class Run {
       return;
     }
     this.say("status.current", this.vars(frame));
-    if (fromReuse) {
-      this.state.stack.pop();
-      return;
-    }
+    // Nothing left to do in this flow: its request already runs. A caller, if any, carries on.
+    if (fromReuse) return this.pop();
     this.reprompt();
   }
 

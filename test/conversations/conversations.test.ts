@@ -5,7 +5,7 @@ import { formatResult } from "../../src/conversation-tests/format-result.ts";
 import { loadConversations } from "../../src/conversation-tests/load-conversations.ts";
 import { runConversation } from "../../src/conversation-tests/run-conversation.ts";
 
-// Every scripted conversation in this folder is its own test, against one app (fresh users per conversation).
+// Every scripted conversation in this folder is its own test, against its own fresh app (one trained classifier).
 const root = join(import.meta.dirname, "..", "..");
 const conversations = loadConversations(join(root, "test", "conversations"), root);
 
@@ -21,7 +21,8 @@ describe("conversation files", () => {
   for (const conversation of conversations) {
     const test = conversation.skip ? it.skip : it;
     test(`${conversation.name} (${conversation.file}:${conversation.line})`, async () => {
-      const result = await runConversation(target, conversation);
+      const app = await target.forConversation();
+      const result = await runConversation(app, conversation).finally(() => app.close());
       expect(result.status, formatResult(result)).toBe("passed");
     });
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { type ConversationTestApp, createConversationTestApp } from "../../src/conversation-tests/conversation-test-app.ts";
 import { formatResult } from "../../src/conversation-tests/format-result.ts";
@@ -76,12 +76,19 @@ describe("conversation file loading", () => {
 });
 
 describe("running conversations", () => {
-  let target: ConversationTestApp;
+  let apps: ConversationTestApp;
+  let target: Awaited<ReturnType<ConversationTestApp["forConversation"]>>;
   beforeAll(async () => {
-    target = await createConversationTestApp(root);
+    apps = await createConversationTestApp(root);
+  });
+  beforeEach(async () => {
+    target = await apps.forConversation();
+  });
+  afterEach(async () => {
+    await target?.close();
   });
   afterAll(async () => {
-    await target?.close();
+    await apps?.close();
   });
 
   const conversation = (text: string) => {
