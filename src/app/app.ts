@@ -89,6 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       coolingOffHours: config.coolingOffHours,
       codeTtlMinutes: config.codes.ttlMinutes,
       maxCodeAttempts: config.codes.maxAttempts,
+      resendCooldownSeconds: config.codes.resendCooldownSeconds,
       deadlinePolicy: {
         defaultDays: config.deadlines.defaultDays,
         chinaHolidays: config.deadlines.chinaHolidays,
@@ -165,7 +166,7 @@ async function buildClassifier(config: Config, intentsDir: string, cacheDir: str
 async function buildDirectory(config: Config, database: Database, log: Log): Promise<(tx: Kysely<Schema>) => AccountDirectory> {
   if (config.directory) {
     const { url, secret, timeoutMs } = config.directory;
-    log("info", "account directory: company API", { url });
+    log("info", "account directory: company API", { url: url.replace(/\/\/[^@/]*@/, "//***@") });
     const remote = createHttpDirectory({ url, secret: secret as string, timeoutMs });
     return () => remote;
   }

@@ -17,6 +17,7 @@ export interface DispatcherSettings {
   coolingOffHours: Readonly<Record<TicketType, number>>;
   codeTtlMinutes: number;
   maxCodeAttempts: number;
+  resendCooldownSeconds: number;
   deadlinePolicy: DeadlinePolicy;
   defaultJurisdiction: Jurisdiction;
 }
@@ -127,6 +128,7 @@ async function handleInTransaction(
       coolingOffHours: deps.settings.coolingOffHours,
       codeTtlMinutes: deps.settings.codeTtlMinutes,
       maxCodeAttempts: deps.settings.maxCodeAttempts,
+      resendCooldownSeconds: deps.settings.resendCooldownSeconds,
       linkedAccountId: contact.account_id,
     };
     const { state, replies, handoff } = await runEngine(deps, scope, ctx, conversation.state, { kind: "message", text, classification });
@@ -305,10 +307,15 @@ async function storedLanguage(db: Kysely<Schema>, message: InboundMessage): Prom
 
 // ---------------------------------------------------------------- helpers
 
-/** Strips control characters (keeping newlines and tabs), trims, and caps the length. */
+/**
+ * NFKC first (full-width digits and letters become ASCII, so "１３８００１３８０００" is redacted and read
+ * like any phone number), then strips control and bidi-override characters, trims, caps the length.
+ */
 export function sanitize(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  const cleaned = String(text ?? "").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "");
+  const cleaned = String(text ?? "")
+    .normalize("NFKC")
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "");
   return cleaned.trim().slice(0, MAX_TEXT_LENGTH);
 }
 
@@ -335,5 +342,6 @@ function isConflict(error: unknown): boolean {
   if (error instanceof RetryableConflict) return true;
   const code = (error as { code?: string })?.code;
   // 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock (PostgreSQL); SQLite's constraint error.
-  return code === "23505" || code === "40001" || code === "40P01" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "CONCURRENT_UPDATE";
+  // SQLITE_BUSY: another process (say `chat` beside `start`) held the file past busy_timeout.
+  return ["23505", "40001", "40P01", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_BUSY", "CONCURRENT_UPDATE"].includes(code ?? "");
 }

@@ -60,6 +60,7 @@ async function perform(deps: DispatcherDeps, scope: RequestScope, request: Engin
         conversationId: scope.conversationId,
         ticketId: request.ticketId,
         account,
+        medium: request.medium,
         language: scope.language,
         now,
       });
@@ -142,8 +143,11 @@ async function openOrReuse(deps: DispatcherDeps, scope: RequestScope, type: Tick
 
 async function checkCode(deps: DispatcherDeps, scope: RequestScope, code: string, ticketId: string | null): Promise<RequestResult> {
   const { tx, now } = scope;
-  const result = await deps.verification.check(tx, { conversationId: scope.conversationId, code, now });
   const ticket = ticketId ? await ownTicket(scope, ticketId) : undefined;
+  // Read what may fail (a remote directory) before anything is written: a failure then changes nothing.
+  const pending = await pendingCodeAccount(tx, scope.conversationId);
+  const jurisdiction = pending && ticket ? await jurisdictionOf(deps, scope, pending) : undefined;
+  const result = await deps.verification.check(tx, { conversationId: scope.conversationId, code, now });
   if (result.kind !== "verified") {
     if (ticket) {
       await appendEvent(tx, {
@@ -162,15 +166,40 @@ async function checkCode(deps: DispatcherDeps, scope: RequestScope, code: string
   await tx.updateTable("contacts").set({ account_id: result.accountId }).where("id", "=", scope.contactId).execute();
   scope.linkedAccountId = result.accountId;
   if (!ticket) return { kind: "code_checked", result };
-  const jurisdiction = await jurisdictionOf(deps, scope, result.accountId);
-  const deadline = computeDeadline(new Date(ticket.receivedAt), jurisdiction, deps.settings.deadlinePolicy);
+  const existing = (await listTickets(tx, { accountId: result.accountId, type: ticket.type, statuses: OPEN_STATUSES })).find(
+    (t) => t.id !== ticket.id,
+  );
+  if (existing) {
+    // The account already has this request open (from another chat): one request, not two.
+    await moveTicket(tx, ticket, { to: "cancelled", actor: "bot", at: now, reason: `duplicate of ${existing.reference}` });
+    return { kind: "code_checked", result, ticket: view(existing), merged: true };
+  }
+  const applied = jurisdiction ?? (await jurisdictionOf(deps, scope, result.accountId));
+  const deadline = computeDeadline(new Date(ticket.receivedAt), applied, deps.settings.deadlinePolicy);
   const updated = await updateTicketFacts(
     tx,
     ticket,
     { accountId: result.accountId, deadline },
-    { at: now.toISOString(), actor: "person", action: "account_matched", details: { jurisdiction, legalDeadline: deadline.legalDeadline } },
+    {
+      at: now.toISOString(),
+      actor: "person",
+      action: "account_matched",
+      details: { jurisdiction: applied, legalDeadline: deadline.legalDeadline },
+    },
   );
   return { kind: "code_checked", result, ticket: view(updated) };
+}
+
+/** The account the conversation's newest code was sent for, if any. */
+async function pendingCodeAccount(tx: Kysely<Schema>, conversationId: string): Promise<string | undefined> {
+  const row = await tx
+    .selectFrom("verification_codes")
+    .select("account_id")
+    .where("conversation_id", "=", conversationId)
+    .orderBy("sent_at", "desc")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return row?.account_id;
 }
 
 async function jurisdictionOf(deps: DispatcherDeps, scope: RequestScope, accountId: string): Promise<Jurisdiction> {

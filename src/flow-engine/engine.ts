@@ -50,6 +50,8 @@ export interface EngineContext {
   coolingOffHours: Readonly<Record<TicketType, number>>;
   codeTtlMinutes: number;
   maxCodeAttempts: number;
+  /** Seconds between two codes; enforced here too, the same way whether or not an account exists. */
+  resendCooldownSeconds: number;
   /** The account already proven to belong to this channel identity, if any. */
   linkedAccountId: string | null;
 }
@@ -107,7 +109,7 @@ class Run {
       ? { ...classification, intent: "out_of_scope" as const, confidence: 0, source: "button" as const }
       : classification;
     const input: Input = { text, classification: understood, confident: understood.confidence >= this.ctx.threshold };
-    if (text === "") return this.say("input.empty", {}, this.menuButtons());
+    if (text === "") return this.say("input.empty", {}, this.frame() ? this.promptButtons() : this.menuButtons());
     const interruption = this.interruption(input);
     if (interruption) return interruption();
     const frame = this.frame();
@@ -115,12 +117,13 @@ class Run {
     this.handleStepInput(frame, input);
   }
 
-  /** Maps a typed button label or its number ("2") to the button's value. */
+  /**
+   * Maps a typed button label to the button's value. Not numbers: on the web "1" is not a button, and
+   * a typed digit must never confirm a deletion (the terminal numbers its choices itself).
+   */
   private resolveButton(text: string): string {
-    const offered = this.state.offered;
-    const byNumber = /^\d$/.test(text) ? offered[Number(text) - 1] : undefined;
-    if (byNumber) return byNumber.value;
-    const byLabel = offered.find((b) => b.label.toLowerCase() === text.toLowerCase());
+    const same = (label: string) => label.normalize("NFKC").toLowerCase() === text.normalize("NFKC").toLowerCase();
+    const byLabel = this.state.offered.find((b) => same(b.label));
     return byLabel?.value ?? text;
   }
 
@@ -132,8 +135,12 @@ class Run {
     const { text, classification: c, confident } = input;
     const frame = this.frame();
     if (text === "human" || (confident && c.intent === "human_agent")) return () => this.startFlow("human_agent", input);
-    if (text.startsWith("flow:")) return () => this.startFlow(text.slice(5), input);
-    if (text.startsWith("switch:")) return () => this.switchFlow(text.slice(7));
+    const target = /^(flow|switch):(\w+)$/.exec(text);
+    // Only flows a person may start (those with triggers); internal ones like stop_request are not buttons.
+    if (target && this.isPublicFlow(target[2] as string)) {
+      const name = target[2] as string;
+      return target[1] === "flow" ? () => this.startFlow(name, input) : () => this.switchFlow(name);
+    }
     if (!frame) return undefined;
     const wantsToStop =
       text === "cancel" || STOP_WORDS.test(text) || (confident && c.intent === "cancel_deletion" && frame.flow !== "cancel_deletion");
@@ -221,7 +228,9 @@ class Run {
       this.button("button.human", "human"),
       this.button("button.try_again", "continue"),
     ]);
-    if (frame) frame.phase = frame.phase === "finding" ? "ask_contact" : frame.phase;
+    // Back to where the person can try again: retype the contact, or the code.
+    if (frame?.phase === "finding" || frame?.phase === "sending") frame.phase = "ask_contact";
+    if (frame?.phase === "checking") frame.phase = "ask_code";
   }
 
   // ---------------------------------------------------------------- stepping
@@ -420,23 +429,53 @@ class Run {
           : undefined;
       if (!lookup) return this.misunderstood("verify.contact_invalid");
       frame.slots.fakeAttempts = 0;
+      frame.slots.contactMedium = "email" in lookup ? "email" : "sms";
+      // Counts contacts typed; masked hints of two addresses can look the same (alice/alise → a•••e).
+      frame.slots.contactNumber = (Number(frame.slots.contactNumber) || 0) + 1;
       frame.phase = "finding";
       return this.ask({ kind: "find_account", lookup });
     }
     if (frame.phase === "ask_code") {
       const pending = str(frame.slots.pendingAccountId);
-      if (RESEND.test(input.text) || input.text === "resend") {
-        if (!pending) return this.say("verify.code_sent", this.vars(frame), this.codeButtons());
-        frame.phase = "sending";
-        return this.ask({ kind: "send_code", accountId: pending, ticketId: str(frame.slots.ticketId) });
-      }
-      const code = entities.codes[0] ?? (/^\s*\d{6}\s*$/.test(input.text) ? input.text.trim() : undefined);
+      if (RESEND.test(input.text) || input.text === "resend") return this.sendCode(frame);
+      const compact = input.text.normalize("NFKC").replace(/[\s-]/g, "");
+      const code = entities.codes[0] ?? (/^\d{6}$/.test(compact) ? compact : undefined);
       if (!code) return this.misunderstood("verify.code_invalid");
       if (!pending) return this.fakeWrongCode(frame);
       frame.phase = "checking";
       return this.ask({ kind: "check_code", code, ticketId: str(frame.slots.ticketId) });
     }
     this.reprompt();
+  }
+
+  /**
+   * Sends a code to the account behind the contact, or pretends to when there is none: the replies,
+   * the cool-down included, are the same either way, so they never reveal whether an account exists.
+   */
+  private sendCode(frame: Frame): void {
+    frame.phase = "ask_code";
+    const sentAt = str(frame.slots.codeSentAt);
+    const waited = sentAt ? (this.ctx.now.getTime() - Date.parse(sentAt)) / 1000 : Number.POSITIVE_INFINITY;
+    if (waited < this.ctx.resendCooldownSeconds) return this.sayCooldown(frame, Math.ceil(this.ctx.resendCooldownSeconds - waited));
+    const pending = str(frame.slots.pendingAccountId);
+    if (!pending) {
+      this.codeSent(frame);
+      return this.say("verify.code_sent", this.vars(frame), this.codeButtons());
+    }
+    frame.phase = "sending";
+    const medium = frame.slots.contactMedium === "sms" ? "sms" : "email";
+    this.ask({ kind: "send_code", accountId: pending, ticketId: str(frame.slots.ticketId), medium });
+  }
+
+  private codeSent(frame: Frame): void {
+    frame.slots.codeSentAt = this.ctx.now.toISOString();
+    frame.slots.codeContactNumber = frame.slots.contactNumber ?? null;
+  }
+
+  /** The wait between codes; after a corrected contact, say where the next code will go. */
+  private sayCooldown(frame: Frame, seconds: number): void {
+    const newContact = frame.slots.codeContactNumber !== frame.slots.contactNumber;
+    this.say(newContact ? "verify.cooldown_new_contact" : "verify.cooldown", { ...this.vars(frame), seconds }, this.codeButtons());
   }
 
   /**
@@ -455,19 +494,14 @@ class Run {
     if (result.kind === "account") {
       frame.slots.pendingAccountId = result.accountId;
       frame.slots.contactHint = result.contactHint;
-      if (!result.accountId) {
-        frame.phase = "ask_code";
-        return this.say("verify.code_sent", this.vars(frame), this.codeButtons());
-      }
-      frame.phase = "sending";
-      return this.ask({ kind: "send_code", accountId: result.accountId, ticketId: str(frame.slots.ticketId) });
+      return this.sendCode(frame);
     }
     if (result.kind === "code_sent") {
       frame.phase = "ask_code";
       const r = result.result;
-      if (r.kind === "cooldown")
-        return this.say("verify.cooldown", { ...this.vars(frame), seconds: r.retryAfterSeconds }, this.codeButtons());
       if (r.kind === "no_contact" || r.kind === "locked") return this.goto(step.locked);
+      if (r.kind === "cooldown") return this.sayCooldown(frame, r.retryAfterSeconds);
+      this.codeSent(frame);
       return this.say("verify.code_sent", this.vars(frame), this.codeButtons());
     }
     if (result.kind === "code_checked") {
@@ -478,6 +512,7 @@ class Run {
         frame.slots.pendingAccountId = null;
         const deadlineBefore = frame.slots.ticketDeadline;
         if (result.ticket) setTicket(frame, result.ticket);
+        if (result.merged && result.ticket) return this.continueExisting(frame, step);
         const moved = result.ticket && result.ticket.legalDeadline !== deadlineBefore;
         this.say(moved ? "verify.ok_deadline" : "verify.ok", this.vars(frame));
         return this.goto(step.next);
@@ -487,6 +522,13 @@ class Run {
         return this.say("verify.code_wrong", { ...this.vars(frame), attempts_left: r.attemptsLeft }, this.codeButtons());
       return this.say("verify.code_expired", this.vars(frame), this.codeButtons());
     }
+  }
+
+  /** The account already had this request open (from another chat): carry on with that one. */
+  private continueExisting(frame: Frame, step: Extract<StepDefinition, { kind: "verify" }>): void {
+    this.say("ticket.merged", this.vars(frame));
+    if (frame.slots.ticketStatus === "verifying" || frame.slots.ticketStatus === "confirming") return this.goto(step.next);
+    this.answerStatus(frame, true);
   }
 
   private askContactAgain(frame: Frame): void {
@@ -760,6 +802,10 @@ class Run {
     return this.state.stack.at(-1);
   }
 
+  private isPublicFlow(name: string): boolean {
+    return (this.flow(name)?.triggers.length ?? 0) > 0;
+  }
+
   private flow(name: string): FlowDefinition | undefined {
     return this.ctx.flowSet.flows.get(name);
   }
@@ -783,14 +829,23 @@ function collectValue(expect: "email_or_phone" | "reference" | "text", input: In
   return input.text.length > 0 ? input.text.slice(0, 500) : undefined;
 }
 
+/**
+ * A confirmation counts only when it is explicit: a pressed button, or a plain yes/no that is not a
+ * question ("sure?") — never a guess of the classifier ("行吧我再想想" must not delete an account).
+ * A no may be looser than a yes: saying no to a deletion changes nothing irreversible.
+ */
 function yesOrNo(input: Input): "yes" | "no" | undefined {
   const { text, classification: c, confident } = input;
   if (text === "yes" || text === "confirm") return "yes";
   if (text === "no") return "no";
+  if (isQuestion(text)) return undefined;
   if (c.entities.yesNo) return c.entities.yesNo;
-  if (confident && c.intent === "affirm") return "yes";
   if (confident && c.intent === "deny") return "no";
   return undefined;
+}
+
+function isQuestion(text: string): boolean {
+  return /[?？]\s*$|吗\s*$|么\s*$|呢\s*$/.test(text);
 }
 
 function setTicket(frame: Frame, ticket: TicketView): void {

@@ -20,7 +20,8 @@ export interface TicketView {
 export type EngineRequest =
   | { kind: "open_ticket"; type: TicketType; accountId: string | null }
   | { kind: "find_account"; lookup: AccountLookup }
-  | { kind: "send_code"; accountId: string; ticketId: string | null }
+  /** `medium`: where the person said the account is (a phone gets an SMS); the other one if it lacks it. */
+  | { kind: "send_code"; accountId: string; ticketId: string | null; medium: "email" | "sms" }
   | { kind: "check_code"; code: string; ticketId: string | null }
   | { kind: "load_account"; accountId: string }
   | {
@@ -39,8 +40,11 @@ export type RequestResult =
   /** `contactHint` is the contact the person typed, masked; the same whether or not an account was found. */
   | { kind: "account"; accountId: string | null; contactHint: string }
   | { kind: "code_sent"; result: IssueResult }
-  /** On success, `ticket` is the request with the account's jurisdiction and deadline applied. */
-  | { kind: "code_checked"; result: CheckResult; ticket?: TicketView }
+  /**
+   * On success, `ticket` is the request with the account's jurisdiction and deadline applied; `merged`
+   * when the account already had the same request open, which `ticket` then is (this one was closed).
+   */
+  | { kind: "code_checked"; result: CheckResult; ticket?: TicketView; merged?: boolean }
   | { kind: "facts"; facts: AccountFacts | null }
   | { kind: "tickets"; tickets: TicketView[] }
   | { kind: "done" }

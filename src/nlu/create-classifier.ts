@@ -6,6 +6,7 @@ import type { LlmOptions } from "./llm-options.ts";
 import { loadIntentData } from "./load-intent-data.ts";
 import type { LocalClassifier, LocalClassifierOptions } from "./local-classifier.ts";
 import { createLocalClassifier } from "./local-classifier.ts";
+import { redact } from "./redact.ts";
 import { createTemperatureCache } from "./temperature-cache.ts";
 
 export interface ClassifierOptions {
@@ -66,7 +67,8 @@ export async function classifyHybrid(
   const { intent, probabilities } = local.predict(text);
   const confidence = Math.max(...probabilities);
   if (confidence >= askBelow) return localAnswer;
-  const answer = await llm.classify(text);
+  // The provider is a third party: it sees the message with personal data already replaced.
+  const answer = await llm.classify(redact(text));
   if (!answer) return localAnswer;
   const runnerUp = intent !== answer.intent ? { intent, confidence } : localAnswer.runnerUp;
   return { ...localAnswer, intent: answer.intent, confidence: answer.confidence, source: "llm", ...(runnerUp ? { runnerUp } : {}) };

@@ -141,7 +141,14 @@ export async function updateTicketFacts(
     updatedAt: event.at,
   };
   return inTransaction(db, async (tx) => {
-    await tx.updateTable("tickets").set(toRow(next)).where("id", "=", ticket.id).execute();
+    // Only if nobody moved the ticket meanwhile: writing the stale row back would undo their move.
+    const result = await tx
+      .updateTable("tickets")
+      .set(toRow(next))
+      .where("id", "=", ticket.id)
+      .where("status", "=", ticket.status)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`ticket ${ticket.reference} changed while updating it`);
     await appendEvent(tx, { ...event, ticketId: ticket.id, fromStatus: ticket.status, toStatus: ticket.status });
     return next;
   });

@@ -53,8 +53,7 @@ export function webchatMessagesHandler(dispatcher: Dispatcher, now: () => Date) 
   };
 }
 
-/** Only the contract's fields go out, and `buttons` only when there are some. */
-export function toWire(reply: Reply): Reply {
-  const buttons = reply.buttons?.map((b) => ({ label: b.label, value: b.value }));
-  return buttons && buttons.length > 0 ? { text: reply.text, buttons } : { text: reply.text };
+/** Only the contract's fields go out; `buttons` always, empty when there are none, as DESIGN.md shows it. */
+export function toWire(reply: Reply): Required<Reply> {
+  return { text: reply.text, buttons: (reply.buttons ?? []).map((b) => ({ label: b.label, value: b.value })) };
 }

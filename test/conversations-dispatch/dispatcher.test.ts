@@ -6,6 +6,9 @@ import { type App, createApp } from "../../src/app/app.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createTestClock } from "../../src/conversation-tests/test-clock.ts";
 import type { InboundMessage, Reply } from "../../src/conversations/message.ts";
+import { DEMO_ACCOUNTS } from "../../src/directory/demo-accounts.ts";
+import { insertAccountIfMissing } from "../../src/directory/embedded-directory.ts";
+import type { AccountFacts } from "../../src/domain/account.ts";
 import { listOutbox } from "../../src/verification/outbox.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -87,8 +90,23 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
     const [entry] = await listOutbox(db(), { limit: 1, includeDelivered: true });
     return /\b(\d{6})\b/.exec(entry?.body ?? "")?.[1] ?? "";
   }
+  /**
+   * A new account in the embedded directory, like alice but with its own address: one account holds
+   * one open request of a type, so tests that each reach the confirmation need their own account.
+   */
+  async function freshAccount(): Promise<string> {
+    const email = `${userId()}@example.com`;
+    await insertAccountIfMissing(
+      db(),
+      { ...(DEMO_ACCOUNTS[0] as AccountFacts), accountId: `acc-${userId()}`, email, phone: null },
+      new Date(),
+    );
+    return email;
+  }
+
   /** A person at the deletion confirmation: verified, ticket `confirming`. */
-  async function atConfirmation(user: string, email = "alice@example.com") {
+  async function atConfirmation(user: string) {
+    const email = await freshAccount();
     await send(user, "I want to delete my account");
     await send(user, email);
     const result = await send(user, await newestCode());
@@ -141,7 +159,7 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
   it("applies concurrent steps of a flow in the order the database serialised them", async () => {
     const user = userId();
     await send(user, "I want to delete my account");
-    await send(user, "alice@example.com");
+    await send(user, await freshAccount());
     const code = await newestCode();
     const results = await Promise.all([send(user, code), send(user, "how long will it take?")]);
     expect(results.every((r) => r.replies.length > 0)).toBe(true);
@@ -195,6 +213,28 @@ describe.each(["sqlite", "postgres"] as const)("dispatcher on %s", (dialect) => 
     const stolen = await send(unknown, await newestCode());
     expect(stolen.replies.map((r) => r.text).join("\n")).not.toMatch(/verified/i);
     expect((await ticketsOf(unknown)).map((t) => t.status)).toEqual(["verifying"]);
+  });
+
+  it("answers resend and a corrected contact the same way whether or not an account exists", async () => {
+    const replyTexts = (replies: Reply[]) =>
+      replies.map((r) => `${r.text} ${JSON.stringify(r.buttons ?? [])}`.replace(/DEL-\w+/g, "DEL-?").replace(/\S+•••\S+/g, "<contact>"));
+    const script = (address: string) => ["I want to delete my account", address, "resend", "wrong email", address];
+    const known = userId();
+    const unknown = userId();
+    for (const [i, text] of script(await freshAccount()).entries()) {
+      const a = await send(known, text);
+      const b = await send(unknown, script(`nobody-${userId()}@example.com`)[i] as string);
+      expect(replyTexts(b.replies), `turn ${i + 1}: ${text}`).toEqual(replyTexts(a.replies));
+    }
+  });
+
+  it("sends the code by SMS when the person gave a phone number", async () => {
+    const user = userId();
+    await send(user, "我要注销账号");
+    const reply = await send(user, "138 0013 8000");
+    expect(reply.replies.map((r) => r.text).join("\n")).toContain("8000");
+    const [entry] = await listOutbox(db(), { limit: 1, includeDelivered: true });
+    expect(entry).toMatchObject({ medium: "sms", recipient: "+8613800138000" });
   });
 
   const badInputs: [string, string][] = [

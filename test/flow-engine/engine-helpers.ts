@@ -19,6 +19,7 @@ export function context(overrides: Partial<EngineContext> = {}): EngineContext {
     coolingOffHours: { delete_account: 72, unlink_payment: 0, remove_verification: 0, export_data: 0 },
     codeTtlMinutes: 10,
     maxCodeAttempts: 5,
+    resendCooldownSeconds: 60,
     linkedAccountId: null,
     ...overrides,
   };

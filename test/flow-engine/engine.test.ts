@@ -64,7 +64,7 @@ describe("flow engine: delete_account step by step", () => {
     );
     expect(find.request).toEqual({ kind: "find_account", lookup: { email: "alice@example.com" } });
     const send = advance(find.state, result({ kind: "account", accountId: "acc-alice", contactHint: "a•••e@example.com" }), context());
-    expect(send.request).toEqual({ kind: "send_code", accountId: "acc-alice", ticketId: "t1" });
+    expect(send.request).toEqual({ kind: "send_code", accountId: "acc-alice", ticketId: "t1", medium: "email" });
     const known = askedForCode();
     const unknown = advance(find.state, result({ kind: "account", accountId: null, contactHint: "a•••e@example.com" }), context());
     expect(unknown.request).toBeNull();
@@ -225,17 +225,20 @@ describe("flow engine: stop, switch, handoff", () => {
 });
 
 describe("flow engine: buttons and misunderstandings", () => {
-  it("maps a button number or label to its value", () => {
+  it("maps a button label to its value, but never a bare number (a typed digit must not confirm a deletion)", () => {
     const state = atConfirmation().state;
-    expect(advance(state, said("1"), context()).request).toMatchObject({ kind: "move_ticket", to: "scheduled" });
     expect(advance(state, said("no, KEEP my account"), context()).request).toMatchObject({ kind: "move_ticket", to: "cancelled" });
-    expect(advance(state, said("6"), context()).request).toMatchObject({ kind: "handoff" });
+    expect(advance(state, said("Yes, delete my account"), context()).request).toMatchObject({ kind: "move_ticket", to: "scheduled" });
+    const digit = advance(state, said("1"), context());
+    expect(digit.request).toBeNull();
+    expect(texts(digit)).toContain("clear yes or no");
   });
 
-  it("a number beyond the buttons is not a button", () => {
-    const outcome = advance(atConfirmation().state, said("9"), context());
-    expect(outcome.request).toBeNull();
-    expect(texts(outcome)).toContain("clear yes or no");
+  it("a question or a hesitant affirm is not a yes", () => {
+    const state = atConfirmation().state;
+    expect(advance(state, said("sure?", "affirm", { entities: { yesNo: "yes" } }), context()).request).toBeNull();
+    expect(advance(state, said("行吧我再想想", "affirm", { confidence: 0.75 }), context()).request).toBeNull();
+    expect(advance(state, said("yes", "affirm", { entities: { yesNo: "yes" } }), context()).request).toMatchObject({ to: "scheduled" });
   });
 
   it("one unclear answer gets a clarifying question, the second offers a person, then the count restarts", () => {
@@ -295,5 +298,41 @@ describe("flow engine: buttons and misunderstandings", () => {
     ]);
     expect(texts(outcome)).toContain("2026年4月1日");
     expect(labels(outcome)).toEqual(["转人工客服"]);
+  });
+});
+
+describe("flow engine: the outside world failing", () => {
+  it("a directory failure while sending the code lets the person give the contact again", () => {
+    const sending = play(askedForContact().state, [
+      said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }),
+      result({ kind: "account", accountId: "acc-alice", contactHint: "a•••e@example.com" }),
+    ]);
+    expect(sending.request).toMatchObject({ kind: "send_code", medium: "email" });
+    const failed = advance(sending.state, result({ kind: "failed", code: "DIRECTORY_UNAVAILABLE" }), context());
+    expect(texts(failed)).toContain("account system isn't answering");
+    expect(failed.state.stack[0]?.phase).toBe("ask_contact");
+    const again = advance(
+      failed.state,
+      said("alice@example.com", "out_of_scope", { entities: { emails: ["alice@example.com"] } }),
+      context(),
+    );
+    expect(again.request).toMatchObject({ kind: "find_account" });
+  });
+
+  it("a failure while checking the code lets the person type it again", () => {
+    const checking = advance(askedForCode().state, said("123456", "out_of_scope", { entities: { codes: ["123456"] } }), context());
+    expect(checking.request).toMatchObject({ kind: "check_code" });
+    const failed = advance(checking.state, result({ kind: "failed", code: "DIRECTORY_UNAVAILABLE" }), context());
+    expect(failed.state.stack[0]?.phase).toBe("ask_code");
+    const again = advance(failed.state, said("123456", "out_of_scope", { entities: { codes: ["123456"] } }), context());
+    expect(again.request).toMatchObject({ kind: "check_code", code: "123456" });
+  });
+
+  it("a phone number asks for the code by SMS", () => {
+    const sending = play(askedForContact().state, [
+      said("138 0013 8000", "out_of_scope", { entities: { phones: ["+8613800138000"] } }),
+      result({ kind: "account", accountId: "acc-lv", contactHint: "+86 •••• •••8000" }),
+    ]);
+    expect(sending.request).toMatchObject({ kind: "send_code", accountId: "acc-lv", medium: "sms" });
   });
 });

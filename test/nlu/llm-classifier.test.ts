@@ -162,6 +162,17 @@ describe("hybrid classifier", () => {
     }
   });
 
+  it("sends the LLM the message with personal data redacted, and keeps entities from the original", async () => {
+    mode = answer("delete_account", 0.9);
+    const result = await hybrid.classify("close the account of alice@example.com, phone +44 7700 900123");
+    const body = requests.at(-1)?.body as { messages: { role: string; content: string }[] };
+    const sent = body.messages.find((m) => m.role === "user")?.content ?? "";
+    expect(sent).not.toContain("alice@example.com");
+    expect(sent).not.toContain("7700");
+    expect(sent).toContain("[EMAIL]");
+    expect(result.entities.emails).toEqual(["alice@example.com"]);
+  });
+
   it("does not ask the LLM when the local model is confident", async () => {
     const result = await classifyHybrid(hybrid.local, hybrid.llm, 0.7, "delete my account");
     expect(result.source).toBe("local");

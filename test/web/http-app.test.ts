@@ -76,7 +76,7 @@ describe("POST /api/webchat/messages", () => {
     expect(response.headers.get("content-type")).toMatch(/application\/json/);
     expect(await response.json()).toEqual({
       replies: [
-        { text: "I can do that.\nYour reference is DEL-7K3M9Q." },
+        { text: "I can do that.\nYour reference is DEL-7K3M9Q.", buttons: [] },
         { text: "Which account?", buttons: [{ label: "Use my email", value: "email" }] },
       ],
     });
@@ -95,20 +95,20 @@ describe("POST /api/webchat/messages", () => {
 
   it("passes Chinese text through untouched and leaves the language unset without a hint", async () => {
     const response = await post({ userId: VISITOR, text: "我要注销账号" });
-    expect(await response.json()).toEqual({ replies: [{ text: "echo: 我要注销账号" }] });
+    expect(await response.json()).toEqual({ replies: [{ text: "echo: 我要注销账号", buttons: [] }] });
     expect(script.received[0]).toMatchObject({ text: "我要注销账号", language: undefined, updateId: undefined });
   });
 
   it("answers a retried messageId as a duplicate with the first answer, dispatched under one update id", async () => {
     const first = await post({ userId: VISITOR, text: "hello", messageId: "retry-1" });
-    expect(await first.json()).toEqual({ replies: [{ text: "echo: hello" }] });
+    expect(await first.json()).toEqual({ replies: [{ text: "echo: hello", buttons: [] }] });
     const again = await post({ userId: VISITOR, text: "hello", messageId: "retry-1" });
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ replies: [{ text: "echo: hello" }], duplicate: true });
+    expect(await again.json()).toEqual({ replies: [{ text: "echo: hello", buttons: [] }], duplicate: true });
     expect(script.received.map((m) => m.updateId)).toEqual([`${VISITOR}:retry-1`, `${VISITOR}:retry-1`]);
     // Another visitor reusing the same id is a different message.
     const other = await post({ userId: "another-visitor-42", text: "hello", messageId: "retry-1" });
-    expect(await other.json()).toEqual({ replies: [{ text: "echo: hello" }] });
+    expect(await other.json()).toEqual({ replies: [{ text: "echo: hello", buttons: [] }] });
   });
 
   it("returns no replies while an agent leads", async () => {
@@ -321,7 +321,7 @@ describe("startHttpServer", () => {
     await new Promise((r) => setTimeout(r, 100));
     await own.close();
     const response = await inFlight;
-    expect(await response.json()).toEqual({ replies: [{ text: "slow: still there?" }] });
+    expect(await response.json()).toEqual({ replies: [{ text: "slow: still there?", buttons: [] }] });
     await db.close();
   });
 });
