@@ -312,10 +312,9 @@ async function storedLanguage(db: Kysely<Schema>, message: InboundMessage): Prom
  * like any phone number), then strips control and bidi-override characters, trims, caps the length.
  */
 export function sanitize(text: string): string {
+  const normalized = String(text ?? "").normalize("NFKC");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  const cleaned = String(text ?? "")
-    .normalize("NFKC")
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "");
+  const cleaned = normalized.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "");
   return cleaned.trim().slice(0, MAX_TEXT_LENGTH);
 }
 
