@@ -19,6 +19,8 @@ export interface VerificationOptions {
   maxAttempts: number;
   /** Seconds before the same conversation may get another code (CODE_RESEND_COOLDOWN_SECONDS). */
   resendCooldownSeconds: number;
+  /** Codes one account may be sent per lockout window across all conversations; more are withheld silently. Default 5. */
+  maxCodesPerAccount?: number;
   /**
    * Minutes, counted from when a code was sent, during which a locked code also blocks new codes.
    * Without it, "resend" would reset the attempt counter and let a stranger keep guessing. Default 60; 0 = off.
@@ -53,7 +55,7 @@ export interface VerificationService {
 type CodeRow = Selectable<VerificationCodesTable>;
 
 export function createVerificationService(options: VerificationOptions): VerificationService {
-  const settings = { ...options, lockoutMinutes: options.lockoutMinutes ?? 60 };
+  const settings = { ...options, lockoutMinutes: options.lockoutMinutes ?? 60, maxCodesPerAccount: options.maxCodesPerAccount ?? 5 };
   return {
     issue: (db, req) => inTransaction(db, (tx) => issue(tx, req, settings)),
     check: (db, req) => inTransaction(db, (tx) => check(tx, req)),
@@ -67,6 +69,7 @@ async function issue(db: Kysely<Schema>, req: IssueRequest, options: Required<Ve
   const refusal = latest ? refuseWhileRecent(latest, req.now, options) : undefined;
   if (refusal) return refusal;
 
+  const throttled = await accountThrottled(db, req.account.accountId, req.now, options);
   await supersedeOpenCodes(db, req.conversationId, req.now);
   const code = generateCode();
   const { hash, salt } = await hashCode(code);
@@ -89,6 +92,8 @@ async function issue(db: Kysely<Schema>, req: IssueRequest, options: Required<Ve
       consumed_at: null,
     })
     .execute();
+  // Withheld, not refused: a visible refusal would tell a stranger that the account exists.
+  if (throttled) return { kind: "sent", medium: destination.medium, destinationHint: destination.hint, expiresAt };
   const message = composeCodeMessage({
     medium: destination.medium,
     to: destination.to,
@@ -117,6 +122,30 @@ function refuseWhileRecent(latest: CodeRow, now: Date, options: Required<Verific
   }
   const cooldownLeft = Math.min(secondsUntil(sentAt + options.resendCooldownSeconds * 1000, now), options.resendCooldownSeconds);
   return cooldownLeft > 0 ? { kind: "cooldown", retryAfterSeconds: cooldownLeft, destinationHint: latest.destination_hint } : undefined;
+}
+
+/**
+ * Other conversations asking codes for the same account: within the cool-down of one of them, past
+ * `maxCodesPerAccount` in the lockout window, or after as many wrong tries as two lockouts, the code is
+ * stored (so checks answer as usual) but its message is not sent. This stops flooding an owner's inbox
+ * and guessing through many chats, without any reply that differs from an unknown address's.
+ */
+async function accountThrottled(
+  db: Kysely<Schema>,
+  accountId: string,
+  now: Date,
+  options: Required<VerificationOptions>,
+): Promise<boolean> {
+  const windowStart = new Date(now.getTime() - options.lockoutMinutes * 60_000).toISOString();
+  const recent = await db
+    .selectFrom("verification_codes")
+    .select(["sent_at", "attempts"])
+    .where("account_id", "=", accountId)
+    .where("sent_at", ">", windowStart)
+    .execute();
+  const cooling = recent.some((row) => now.getTime() - Date.parse(row.sent_at) < options.resendCooldownSeconds * 1000);
+  const wrongTries = recent.reduce((sum, row) => sum + row.attempts, 0);
+  return cooling || recent.length >= options.maxCodesPerAccount || wrongTries >= 2 * options.maxAttempts;
 }
 
 /** Older codes stop working the moment a new one goes out; their expiry is pulled in to now. */

@@ -155,6 +155,23 @@ describe.each<TestDialect>(["sqlite", "postgres"])("verification service on %s",
     expect(mail.body).toContain("请联系我们的客服");
   });
 
+  it("withholds, silently, codes other conversations ask for the same account too soon or too often", async () => {
+    await issue("c1", 0);
+    const first = await codeInOutbox();
+    // Another chat within the cool-down: the same answer as always, a code row, but no second message.
+    expect(await issue("c2", 10)).toMatchObject({ kind: "sent", destinationHint: "a•••e@example.com" });
+    expect(await database.db.selectFrom("outbox").select("id").execute()).toHaveLength(1);
+    expect(await check("c2", first, 20)).toMatchObject({ kind: "wrong" });
+    // After the cool-down another chat gets its own message again…
+    await issue("c3", 120);
+    expect(await database.db.selectFrom("outbox").select("id").execute()).toHaveLength(2);
+    // …until the account has had its share of codes in the window.
+    for (const [i, conversation] of ["c4", "c5", "c6", "c7"].entries()) await issue(conversation, 240 + i * 120);
+    expect(await database.db.selectFrom("outbox").select("id").execute()).toHaveLength(4);
+    expect(await issue("c8", 2_000, lv)).toMatchObject({ kind: "sent" });
+    expect(await database.db.selectFrom("outbox").select("id").execute()).toHaveLength(5);
+  });
+
   it("joins the caller's transaction: a rollback leaves neither code nor message", async () => {
     await expect(
       database.db.transaction().execute(async (tx) => {
