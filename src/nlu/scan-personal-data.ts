@@ -198,6 +198,8 @@ function classifyGroups(text: string, groups: DigitGroup[], plus: boolean, atRun
     return { kind: "phone", value: digits };
   }
   if (lengths.join(",") === "3,3,4" && /^[2-9]/.test(digits)) return { kind: "phone", value: `+1${digits}` };
+  // A bare ten-digit North American number (area code and exchange never start with 0 or 1).
+  if (groups.length === 1 && /^[2-9]\d{2}[2-9]\d{6}$/.test(digits)) return { kind: "phone", value: `+1${digits}` };
   return undefined;
 }
 

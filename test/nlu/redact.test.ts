@@ -11,6 +11,7 @@ const CASES: [string, string][] = [
   // phones
   ["call +44 7700 900123 tomorrow", "call [PHONE] tomorrow"],
   ["US: +1 415 555 0100 or +1 (415) 555-0100", "US: [PHONE] or [PHONE]"],
+  ["text me at 4155550100", "text me at [PHONE]"],
   ["我的手机号13800138000", "我的手机号[PHONE]"],
   ["手机 138 0013 8000，或者 +86 138-0013-8000", "手机 [PHONE]，或者 [PHONE]"],
   ["座机 010-62345678", "座机 [PHONE]"],
