@@ -10,7 +10,7 @@ import type { Dialect } from "../storage/database.ts";
 import type { Schema } from "../storage/schema.ts";
 import type { VerificationService } from "../verification/verification-service.ts";
 import type { Dispatcher, DispatchResult, InboundMessage, Reply } from "./message.ts";
-import { performRequest, type RequestScope } from "./perform-request.ts";
+import { performRequest, type RequestScope, rememberingDirectory } from "./perform-request.ts";
 
 export interface DispatcherSettings {
   threshold: number;
@@ -120,6 +120,7 @@ async function handleInTransaction(
       codesQueued: false,
       ticketsOpened: [],
       handoffSummary: null,
+      directory: rememberingDirectory(deps.directory(tx)),
     };
     const ctx: EngineContext = {
       now,

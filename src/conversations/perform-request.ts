@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { normaliseEmail } from "../directory/email.ts";
 import { normalisePhone } from "../directory/phone.ts";
-import { type AccountLookup, DirectoryUnavailableError } from "../domain/account.ts";
+import { type AccountDirectory, type AccountFacts, type AccountLookup, DirectoryUnavailableError } from "../domain/account.ts";
 import { computeDeadline, type Jurisdiction } from "../domain/deadlines.ts";
 import type { Language } from "../domain/intent.ts";
 import { OPEN_STATUSES, type Ticket, TicketTransitionError, type TicketType } from "../domain/ticket.ts";
@@ -31,6 +31,25 @@ export interface RequestScope {
   codesQueued: boolean;
   ticketsOpened: TicketType[];
   handoffSummary: string | null;
+  /** The directory for this message, remembering what it answered so one account is fetched once. */
+  directory: AccountDirectory;
+}
+
+/** One message asks about the same account several times (code, jurisdiction, facts): ask the directory once. */
+export function rememberingDirectory(directory: AccountDirectory): AccountDirectory {
+  const byId = new Map<string, Promise<AccountFacts | undefined>>();
+  return {
+    find: (lookup) => directory.find(lookup),
+    get(accountId) {
+      const known = byId.get(accountId);
+      if (known) return known;
+      const answer = directory.get(accountId);
+      byId.set(accountId, answer);
+      // A failure is not remembered, so a later request in the same message asks again.
+      answer.catch(() => byId.delete(accountId));
+      return answer;
+    },
+  };
 }
 
 /** Performs one engine request inside the message's transaction. Expected failures become `failed` results. */
@@ -50,11 +69,11 @@ async function perform(deps: DispatcherDeps, scope: RequestScope, request: Engin
     case "open_ticket":
       return openOrReuse(deps, scope, request.type, request.accountId);
     case "find_account": {
-      const facts = await deps.directory(scope.tx).find(request.lookup);
+      const facts = await scope.directory.find(request.lookup);
       return { kind: "account", accountId: facts?.accountId ?? null, contactHint: contactHint(request.lookup) };
     }
     case "send_code": {
-      const account = await deps.directory(scope.tx).get(request.accountId);
+      const account = await scope.directory.get(request.accountId);
       if (!account) return { kind: "code_sent", result: { kind: "no_contact" } };
       const result = await deps.verification.issue(tx, {
         conversationId: scope.conversationId,
@@ -81,7 +100,7 @@ async function perform(deps: DispatcherDeps, scope: RequestScope, request: Engin
     case "check_code":
       return checkCode(deps, scope, request.code, request.ticketId);
     case "load_account":
-      return { kind: "facts", facts: (await deps.directory(scope.tx).get(request.accountId)) ?? null };
+      return { kind: "facts", facts: (await scope.directory.get(request.accountId)) ?? null };
     case "move_ticket": {
       const ticket = await ownTicket(scope, request.ticketId);
       if (!ticket) return { kind: "failed", code: "TICKET_NOT_FOUND" };
@@ -203,7 +222,7 @@ async function pendingCodeAccount(tx: Kysely<Schema>, conversationId: string): P
 }
 
 async function jurisdictionOf(deps: DispatcherDeps, scope: RequestScope, accountId: string): Promise<Jurisdiction> {
-  const facts = await deps.directory(scope.tx).get(accountId);
+  const facts = await scope.directory.get(accountId);
   return facts?.jurisdiction ?? deps.settings.defaultJurisdiction;
 }
 
