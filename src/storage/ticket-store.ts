@@ -89,15 +89,7 @@ async function uniqueReference(db: Kysely<Schema>, type: TicketType): Promise<st
 export async function moveTicket(db: Kysely<Schema>, ticket: Ticket, input: TransitionInput): Promise<Ticket> {
   const { ticket: next, event } = transition(ticket, input);
   return inTransaction(db, async (tx) => {
-    const result = await tx
-      .updateTable("tickets")
-      .set(toRow(next))
-      .where("id", "=", ticket.id)
-      .where("status", "=", ticket.status)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) {
-      throw new ConcurrentUpdateError(`ticket ${ticket.reference} changed while moving it to ${input.to}`);
-    }
+    await writeIfUnchanged(tx, ticket, next, `moving it to ${input.to}`);
     await appendEvent(tx, event);
     return next;
   });
@@ -141,17 +133,21 @@ export async function updateTicketFacts(
     updatedAt: event.at,
   };
   return inTransaction(db, async (tx) => {
-    // Only if nobody moved the ticket meanwhile: writing the stale row back would undo their move.
-    const result = await tx
-      .updateTable("tickets")
-      .set(toRow(next))
-      .where("id", "=", ticket.id)
-      .where("status", "=", ticket.status)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`ticket ${ticket.reference} changed while updating it`);
+    await writeIfUnchanged(tx, ticket, next, "updating it");
     await appendEvent(tx, { ...event, ticketId: ticket.id, fromStatus: ticket.status, toStatus: ticket.status });
     return next;
   });
+}
+
+/** Writes `next` only if the stored ticket still has the status it was read with: a stale row would undo another writer's move. */
+async function writeIfUnchanged(tx: Kysely<Schema>, read: Ticket, next: Ticket, doing: string): Promise<void> {
+  const result = await tx
+    .updateTable("tickets")
+    .set(toRow(next))
+    .where("id", "=", read.id)
+    .where("status", "=", read.status)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`ticket ${read.reference} changed while ${doing}`);
 }
 
 export async function findTicketById(db: Kysely<Schema>, id: string): Promise<Ticket | undefined> {
