@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { parseLocatedYaml } from "../yaml/parse-located-yaml.ts";
 import { conversationFileSchema, type LoadedConversation } from "./conversation-schema.ts";
 
 /** One thing wrong in a conversation file, located by file, line and entry. */
@@ -48,21 +48,11 @@ export function loadConversations(dir: string, root = process.cwd()): LoadedConv
 
 /** Parses one file's text; problems name the entry (number and name) and the YAML line. */
 export function parseConversationFile(text: string, file: string, problems: ConversationFileProblem[]): LoadedConversation[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors)
-      problems.push({ file, line: error.linePos?.[0]?.line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
+  const { value: raw, errors, lineOf } = parseLocatedYaml(text);
+  if (errors.length > 0) {
+    for (const error of errors) problems.push({ file, line: error.line, message: `YAML: ${error.message}` });
     return [];
   }
-  const lineOf = (path: readonly PropertyKey[]): number => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
-  const raw = doc.toJS() as unknown;
   const result = conversationFileSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {

@@ -65,7 +65,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     async handle(message: InboundMessage): Promise<DispatchResult> {
       const started = performance.now();
       const text = sanitize(message.text);
-      const hint = message.language ?? (await storedLanguage(deps.db, message));
+      // The conversation's own language needs no lookup here: the engine keeps it when a message
+      // (digits, an email, emoji) says nothing about language.
+      const hint = message.language;
       const classification = await deps.classifier.classify(text, hint ? { languageHint: hint } : {});
       const outcome = await withRetry(() => handleInTransaction(deps, clock, message, text, classification, hint));
       if (outcome.codesQueued) deps.onCodesQueued?.();
@@ -293,17 +295,6 @@ async function appendTranscript(
       created_at: now.toISOString(),
     })
     .execute();
-}
-
-async function storedLanguage(db: Kysely<Schema>, message: InboundMessage): Promise<Language | undefined> {
-  const row = await db
-    .selectFrom("conversations")
-    .innerJoin("contacts", "contacts.id", "conversations.contact_id")
-    .select("conversations.language")
-    .where("contacts.channel", "=", message.channel)
-    .where("contacts.channel_user_id", "=", message.userId)
-    .executeTakeFirst();
-  return row?.language === "zh" || row?.language === "en" ? row.language : undefined;
 }
 
 // ---------------------------------------------------------------- helpers

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { parseLocatedYaml } from "../yaml/parse-located-yaml.ts";
 import {
   type Catalogue,
   catalogueSchema,
@@ -98,23 +98,12 @@ function parseFile<T>(file: string, schema: z.ZodType<T>, problems: FlowProblem[
     problems.push({ file: name, line: 1, message: "file is missing" });
     return { file: name, lineOf: () => 1 };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const lineOf = (path: readonly (string | number)[]) => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-      const pair = depth > 0 ? keyNodeOf(doc, path.slice(0, depth)) : undefined;
-      const offset = pair ?? node?.range?.[0];
-      if (offset !== undefined) return lineCounter.linePos(offset).line;
-    }
-    return 1;
-  };
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors)
-      problems.push({ file: name, line: error.linePos?.[0]?.line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
+  const { value, errors, lineOf } = parseLocatedYaml(text);
+  if (errors.length > 0) {
+    for (const error of errors) problems.push({ file: name, line: error.line, message: `YAML: ${error.message}` });
     return { file: name, lineOf };
   }
-  const result = schema.safeParse(doc.toJS());
+  const result = schema.safeParse(value);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
@@ -123,21 +112,6 @@ function parseFile<T>(file: string, schema: z.ZodType<T>, problems: FlowProblem[
     return { file: name, lineOf };
   }
   return { file: name, value: result.data, lineOf };
-}
-
-/** Offset of the key of a map entry, so errors point at `next: foo`, not at the value after it. */
-function keyNodeOf(doc: ReturnType<typeof parseDocument>, path: readonly (string | number)[]): number | undefined {
-  const parent = doc.getIn(path.slice(0, -1), true);
-  const last = path[path.length - 1];
-  if (isMap(parent)) {
-    for (const pair of parent.items) {
-      const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
-      if (key && key.value === last) return key.range?.[0];
-    }
-  }
-  if (isSeq(parent) && typeof last === "number")
-    return (parent.items[last] as { range?: [number, number, number] } | undefined)?.range?.[0];
-  return undefined;
 }
 
 function checkFlow(

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import type { IntentName, Language } from "../domain/intent.ts";
 import { INTENTS, LANGUAGES } from "../domain/intent.ts";
+import { parseLocatedYaml } from "../yaml/parse-located-yaml.ts";
 import type { IntentData, PatternDefinition, TrainingExample } from "./intent-data.ts";
 import type { IntentDataProblem } from "./intent-data-error.ts";
 import { IntentDataError } from "./intent-data-error.ts";
@@ -159,22 +159,14 @@ export async function loadIntentData(dir: string): Promise<IntentData> {
 }
 
 function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S, problems: IntentDataProblem[]): ParsedFile<z.infer<S>> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const lineOf = (entryPath: (string | number)[]): number | undefined => {
-    const node = doc.getIn(entryPath, true) as { range?: [number, number, number] } | undefined;
-    const offset = node?.range?.[0] ?? (entryPath.length > 1 ? undefined : 0);
-    return offset === undefined ? lineOf(entryPath.slice(0, -1)) : lineCounter.linePos(offset).line;
-  };
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      // The line is in the prefix already; yaml repeats it in the message.
-      const message = (error.message.split("\n")[0] as string).replace(/ at line \d+, column \d+:?$/, "");
-      problems.push({ file, line: error.linePos?.[0].line, entry: "", message });
-    }
+  const { value, errors, lineOf } = parseLocatedYaml(text);
+  if (errors.length > 0) {
+    // The line is in the prefix already; yaml repeats it in the message.
+    for (const error of errors)
+      problems.push({ file, line: error.line, entry: "", message: error.message.replace(/ at line \d+, column \d+:?$/, "") });
     return { lineOf };
   }
-  const result = schema.safeParse(doc.toJS());
+  const result = schema.safeParse(value);
   if (result.success) return { value: result.data, lineOf };
   for (const issue of result.error.issues) {
     const entryPath = issuePath(issue);

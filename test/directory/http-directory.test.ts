@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../src/directory/demo-accounts.ts";
 import { createHttpDirectory } from "../../src/directory/http-directory.ts";
 import { type AccountFacts, DirectoryUnavailableError } from "../../src/domain/account.ts";
+import { hasValidSignature, readBody } from "../support/signed-requests.ts";
 
 const SECRET = "directory-secret";
 const alice = DEMO_ACCOUNTS[0] as AccountFacts;
@@ -26,7 +26,7 @@ describe("HTTP account directory", () => {
   beforeAll(async () => {
     server = createServer(async (req, res) => {
       const body = await readBody(req);
-      if (!signatureValid(req, body)) {
+      if (!hasValidSignature(req, body, SECRET)) {
         res.writeHead(401).end();
         return;
       }
@@ -132,19 +132,3 @@ describe("HTTP account directory", () => {
     expect(authorization).toBe(`Basic ${Buffer.from("acme:p@ss").toString("base64")}`);
   });
 });
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function signatureValid(req: IncomingMessage, body: string): boolean {
-  const timestamp = String(req.headers["x-erasure-timestamp"] ?? "");
-  const given = Buffer.from(String(req.headers["x-erasure-signature"] ?? ""));
-  const expected = Buffer.from(`sha256=${createHmac("sha256", SECRET).update(`${timestamp}.${body}`).digest("hex")}`);
-  return Math.abs(Date.now() / 1000 - Number(timestamp)) < 300 && given.length === expected.length && timingSafeEqual(given, expected);
-}

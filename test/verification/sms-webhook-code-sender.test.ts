@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../src/directory/demo-accounts.ts";
@@ -9,6 +8,7 @@ import { listOutbox } from "../../src/verification/outbox.ts";
 import { createOutboxDeliverer } from "../../src/verification/outbox-deliverer.ts";
 import { createSmsWebhookCodeSender } from "../../src/verification/sms-webhook-code-sender.ts";
 import { createVerificationService } from "../../src/verification/verification-service.ts";
+import { hasValidSignature, readBody } from "../support/signed-requests.ts";
 import { openTestDatabase, type TestDatabase } from "./test-databases.ts";
 
 const SECRET = "sms-test-secret";
@@ -31,7 +31,7 @@ describe("SMS codes through a signed webhook", () => {
   beforeAll(async () => {
     server = createServer(async (req, res) => {
       const raw = await readBody(req);
-      const signed = hasValidSignature(req, raw);
+      const signed = hasValidSignature(req, raw, SECRET);
       if (!signed) {
         res.writeHead(401).end("bad signature");
         return;
@@ -137,20 +137,3 @@ describe("SMS codes through a signed webhook", () => {
     await expect(sending).rejects.toThrow("cannot reach the SMS webhook (ECONNREFUSED)");
   });
 });
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function hasValidSignature(req: IncomingMessage, raw: string): boolean {
-  const timestamp = String(req.headers["x-erasure-timestamp"] ?? "");
-  const given = Buffer.from(String(req.headers["x-erasure-signature"] ?? ""));
-  const expected = Buffer.from(`sha256=${createHmac("sha256", SECRET).update(`${timestamp}.${raw}`).digest("hex")}`);
-  const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
-  return fresh && given.length === expected.length && timingSafeEqual(given, expected);
-}
